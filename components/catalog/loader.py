@@ -1,0 +1,258 @@
+"""Load data/ into a validated Catalog, collecting every error before giving up.
+
+Layout (ids come from file names, so they are never retyped):
+    data/organizations/<org-id>.yaml
+    data/licenses/<license-id>.yaml
+    data/benchmarks/<benchmark-id>.yaml
+    data/models/<family-id>.yaml      -> model ids "<family-id>/<variant-key>"
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import CatalogError, CatalogInvalid
+from .schema import FACT_FIELDS, SLUG, Benchmark, FamilyFile, FamilyHeader, License, Organization, Source, Variant
+from .yaml_lines import ParsedYaml, parse_yaml
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """One variant with its family's defaults applied and its sources at hand."""
+
+    id: str
+    family_id: str
+    family: str
+    organization: str
+    variant: Variant
+    sources: dict[str, Source]
+    file: str
+    lines: dict[str, int] = field(default_factory=dict)  # field name -> line in the file
+
+    def fact(self, name: str):
+        return getattr(self.variant, name)
+
+    def source_url(self, name: str) -> str | None:
+        f = self.fact(name)
+        if f is None:
+            return None
+        src = self.sources.get(f.source)
+        return src.url if src else None
+
+
+@dataclass
+class Catalog:
+    organizations: dict[str, Organization]
+    licenses: dict[str, License]
+    benchmarks: dict[str, Benchmark]
+    families: dict[str, FamilyFile]
+    models: dict[str, ModelRecord]
+    data_dir: Path
+    version: str  # short hash of every data file: changes whenever any fact changes
+
+    def summary(self) -> str:
+        n_scores = sum(len(m.variant.scores) for m in self.models.values())
+        return (
+            f"{len(self.models)} models in {len(self.families)} families, "
+            f"{len({m.organization for m in self.models.values()})} organizations "
+            f"({len(self.organizations)} listed), {len(self.licenses)} licenses, "
+            f"{len(self.benchmarks)} benchmarks, {n_scores} scores; data version {self.version}"
+        )
+
+
+def _rel(path: Path, data_dir: Path) -> str:
+    try:
+        return str(Path("data") / path.relative_to(data_dir))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, data_dir: Path, errors: list[CatalogError], family_stem: str | None) -> ParsedYaml | None:
+    rel = _rel(path, data_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        errors.append(CatalogError(rel, None, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})", "file"))
+        return None
+    try:
+        parsed = parse_yaml(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(e, "problem", None) or str(e)
+        errors.append(CatalogError(rel, line, None, None, f"not valid YAML: {problem}", "yaml"))
+        return None
+    for dup_path, line, first in parsed.duplicates:
+        model, fld = _model_and_field(dup_path) if family_stem else (None, ".".join(map(str, dup_path)))
+        model = f"{family_stem}/{model}" if model else None
+        errors.append(CatalogError(
+            rel, line, model, fld,
+            f"duplicate key '{dup_path[-1]}' (first defined on line {first}); the second one is ignored",
+            "duplicate_key"))
+    if not isinstance(parsed.data, dict):
+        errors.append(CatalogError(rel, 1, None, None, "the file must be a YAML mapping (key: value lines)", "file"))
+        return None
+    return parsed
+
+
+def _model_and_field(loc: tuple) -> tuple[str | None, str | None]:
+    """Split a location inside a family file into (variant key, dotted field)."""
+    loc = tuple(str(p) for p in loc)
+    if len(loc) >= 2 and loc[0] == "variants":
+        return loc[1], ".".join(loc[2:]) or None
+    return None, ".".join(loc) or None
+
+
+def _describe(err: dict[str, Any]) -> str:
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        return "unknown field (a typo? see docs/CURATING.md for the allowed fields)"
+    if err["type"] == "missing":
+        return "required field is missing"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    given = err.get("input")
+    if err["type"] not in {"missing", "extra_forbidden"} and not isinstance(given, (dict, list)):
+        msg += f" (got {given!r})"
+    return msg
+
+
+def _pydantic_errors(e: ValidationError, parsed: ParsedYaml, rel: str, prefix: tuple,
+                     model_id: str | None) -> list[CatalogError]:
+    out = []
+    for err in e.errors():
+        loc = prefix + tuple(err["loc"])
+        fld = ".".join(map(str, loc[len(prefix):])) or None
+        out.append(CatalogError(rel, parsed.line_of(loc), model_id, fld, _describe(err)))
+    return out
+
+
+def _validate_simple(schema: type[BaseModel], parsed: ParsedYaml, rel: str, errors: list[CatalogError]):
+    try:
+        return schema.model_validate(parsed.data)
+    except ValidationError as e:
+        errors.extend(_pydantic_errors(e, parsed, rel, (), None))
+        return None
+
+
+def _validate_family(parsed: ParsedYaml, rel: str, stem: str, errors: list[CatalogError]) -> FamilyFile | None:
+    """Header first, then each variant alone: a broken variant never hides the others."""
+    data = dict(parsed.data)
+    raw_variants = data.pop("variants", None)
+    try:
+        header = FamilyHeader.model_validate(data)
+    except ValidationError as e:
+        errors.extend(_pydantic_errors(e, parsed, rel, (), None))
+        header = None
+    if not isinstance(raw_variants, dict) or not raw_variants:
+        errors.append(CatalogError(rel, parsed.line_of(("variants",)), None, "variants",
+                                   "a family needs a `variants:` mapping with at least one variant"))
+        return None
+    variants: dict[str, Variant] = {}
+    for key, raw in raw_variants.items():
+        model_id = f"{stem}/{key}"
+        if not SLUG.match(str(key)):
+            errors.append(CatalogError(rel, parsed.line_of(("variants", key)), model_id, None,
+                                       "variant key must be a lowercase slug (a-z, 0-9, '.', '_', '-')"))
+            continue
+        try:
+            variants[key] = Variant.model_validate(raw)
+        except ValidationError as e:
+            errors.extend(_pydantic_errors(e, parsed, rel, ("variants", key), model_id))
+    if header is None or not variants:
+        return None
+    return FamilyFile.model_construct(**dict(header), variants=variants)
+
+
+def _data_version(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(files):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def _merge_defaults(fam: FamilyFile, variant: Variant) -> Variant:
+    if fam.defaults is None:
+        return variant
+    update = {
+        name: getattr(fam.defaults, name)
+        for name in type(fam.defaults).model_fields
+        if getattr(variant, name) is None and getattr(fam.defaults, name) is not None
+    }
+    return variant.model_copy(update=update) if update else variant
+
+
+def check_catalog(data_dir: Path = DATA_DIR) -> tuple[Catalog | None, list[CatalogError]]:
+    """Validate everything; return the catalog (None if any error) and every error found."""
+    from .rules import run_rules  # rules need the Catalog type defined above
+
+    data_dir = Path(data_dir)
+    errors: list[CatalogError] = []
+    if not data_dir.is_dir():
+        return None, [CatalogError(str(data_dir), None, None, None, "data folder not found", "file")]
+
+    tables: dict[str, dict[str, Any]] = {}
+    all_files: list[Path] = []
+    for folder, schema in (("organizations", Organization), ("licenses", License),
+                           ("benchmarks", Benchmark), ("models", FamilyFile)):
+        table: dict[str, Any] = {}
+        files = sorted((data_dir / folder).glob("*.yaml")) if (data_dir / folder).is_dir() else []
+        if not files:
+            errors.append(CatalogError(f"data/{folder}/", None, None, None, "no .yaml files found", "file"))
+        for path in files:
+            all_files.append(path)
+            rel = _rel(path, data_dir)
+            parsed = _read(path, data_dir, errors, path.stem if schema is FamilyFile else None)
+            if parsed is None:
+                continue
+            if schema is FamilyFile:
+                obj = _validate_family(parsed, rel, path.stem, errors)
+            else:
+                obj = _validate_simple(schema, parsed, rel, errors)
+            if obj is not None:
+                table[path.stem] = (obj, parsed, rel)
+        tables[folder] = table
+
+    models: dict[str, ModelRecord] = {}
+    for stem, (fam, parsed, rel) in tables["models"].items():
+        for key, variant in fam.variants.items():
+            lines = {
+                name: parsed.line_of(("variants", key, name))
+                for name in (*FACT_FIELDS, "hf_repo", "scores", "name")
+            }
+            lines["_variant"] = parsed.line_of(("variants", key))
+            models[f"{stem}/{key}"] = ModelRecord(
+                id=f"{stem}/{key}", family_id=stem, family=fam.family, organization=fam.organization,
+                variant=_merge_defaults(fam, variant), sources=fam.sources, file=rel,
+                lines={k: v for k, v in lines.items() if v is not None},
+            )
+
+    catalog = Catalog(
+        organizations={k: v[0] for k, v in tables["organizations"].items()},
+        licenses={k: v[0] for k, v in tables["licenses"].items()},
+        benchmarks={k: v[0] for k, v in tables["benchmarks"].items()},
+        families={k: v[0] for k, v in tables["models"].items()},
+        models=models,
+        data_dir=data_dir,
+        version=_data_version(all_files) if all_files else "empty",
+    )
+    family_lines = {rel: parsed for _, (_, parsed, rel) in tables["models"].items()}
+    errors.extend(run_rules(catalog, family_lines))
+    return (None if errors else catalog), errors
+
+
+def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
+    catalog, errors = check_catalog(data_dir)
+    if errors:
+        raise CatalogInvalid(errors)
+    assert catalog is not None
+    return catalog
