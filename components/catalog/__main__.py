@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -58,9 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--table", choices=["models", "scores", "licenses"], default="models")
     exp.add_argument("--format", choices=["csv", "json"], default="csv")
     args = parser.parse_args(argv)
-    if args.command == "validate":
-        return _validate(args.data)
-    return _export(args.data, args.table, args.format)
+    try:
+        if args.command == "validate":
+            return _validate(args.data)
+        return _export(args.data, args.table, args.format)
+    except BrokenPipeError:  # e.g. `... export | head`: the reader left; not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
 
 
 if __name__ == "__main__":

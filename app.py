@@ -1,0 +1,43 @@
+"""Open LLM Atlas — router and frame: page config, navigation, shared sidebar, talk mode.
+
+Run with `streamlit run app.py`. Pages live in pages/ and are registered explicitly below
+(with st.navigation, Streamlit does not discover pages/ on its own).
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.ui.data import get_tables
+from components.ui.sidebar import sidebar_filters, talk_toggle
+
+st.set_page_config(page_title="Open LLM Atlas", page_icon=":material/public:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+ROOT = Path(__file__).parent
+PAGES = [
+    # (file, title, icon, url_path)
+    ("pages/home.py", "Home", ":material/home:", "home"),
+    ("pages/timeline.py", "Timeline", ":material/timeline:", "timeline"),
+    ("pages/size.py", "Size vs score", ":material/scatter_plot:", "size"),
+    ("pages/licenses.py", "Licenses", ":material/gavel:", "licenses"),
+    ("pages/architecture.py", "Architecture", ":material/architecture:", "architecture"),
+    ("pages/compare.py", "Compare", ":material/compare_arrows:", "compare"),
+    ("pages/moe.py", "MoE routing", ":material/hub:", "moe"),
+    ("pages/reasoning.py", "Reasoning & GRPO", ":material/psychology:", "reasoning"),
+    ("pages/data.py", "Data", ":material/table:", "data"),
+]
+
+pages = [
+    st.Page(file, title=title, icon=icon, url_path=url, default=(url == "home"))
+    for file, title, icon, url in PAGES
+    if (ROOT / file).exists()
+]
+nav = st.navigation(pages)
+
+tables = get_tables()
+sidebar_filters(tables.models)
+talk_toggle()
+st.sidebar.caption(f"Data version {tables.version} · newest release {tables.as_of}")
+
+nav.run()

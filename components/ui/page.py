@@ -1,0 +1,47 @@
+"""Small page helpers shared by every page: chart output with export settings, notes, empty states."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.charts.style import APP_NAME, add_footer, export_config
+from components.ui.sidebar import filter_notices, is_talk
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def show_chart(fig: go.Figure, *, page: str, view: str, key: str, data_version: str | None = None,
+               source: str = "curated catalog") -> None:
+    """Render a figure with the house footer and slide-sized PNG/SVG export from the modebar."""
+    talk = is_talk()
+    footer = f"{APP_NAME} · {source}" + (f" · data {data_version}" if data_version else "")
+    add_footer(fig, footer, talk=talk)
+    filename = f"{slug(page)}_{slug(view)}_{dt.date.today().isoformat()}"
+    st.plotly_chart(fig, width="stretch", config=export_config(filename), key=key, theme=None)
+
+
+def show_url_notices() -> None:
+    notices = filter_notices()
+    if notices:
+        st.caption("Some link parameters were ignored: " + "; ".join(notices))
+
+
+def empty_state(what: str = "models") -> None:
+    st.info(f"No {what} match the current filters. Widen or reset the filters in the sidebar.",
+            icon=":material/filter_alt_off:")
+
+
+def hidden_note(parts: dict[str, int]) -> str | None:
+    """'7 models hidden: 5 no MMLU score, 2 unknown size' (or None when nothing is hidden)."""
+    parts = {k: v for k, v in parts.items() if v}
+    if not parts:
+        return None
+    total = sum(parts.values())
+    detail = ", ".join(f"{v} {k}" for k, v in parts.items())
+    return f"{total} model{'s' if total != 1 else ''} hidden: {detail}."

@@ -1,0 +1,151 @@
+"""The shared sidebar: filters every page applies the same way, kept in the URL, plus talk mode.
+
+The URL is the source of truth when a session starts (a copied link reopens the same view);
+after that the widgets are, and every run writes their state back to st.query_params.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.catalog.filtering import (
+    LIST_KEYS, Filters, Options, apply_filters, filters_to_params, parse_filters,
+)
+from components.charts.style import TIER_LABELS, WEIGHTS_LABELS
+
+SIZE_STEPS = [0.1, 0.5, 1, 2, 3, 5, 8, 10, 15, 20, 30, 50, 70, 100, 200, 300, 500, 700, 1000, 2000]
+FILTER_PARAM_KEYS = (*LIST_KEYS, "from", "to", "smin", "smax")
+WIDGET_KEYS = {"org": "f_org", "weights": "f_weights", "tier": "f_tier", "arch": "f_arch", "mod": "f_mod"}
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def _query_dict() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def _months(options: Options) -> list[str]:
+    months = pd.period_range(options.first_month, options.last_month, freq="M")
+    return [p.strftime("%Y-%m") for p in months]
+
+
+def _size_steps(options: Options, extra: tuple[float | None, ...]) -> list[float]:
+    steps = {s for s in SIZE_STEPS if s <= options.size_max * 1.5} | {x for x in extra if x}
+    return sorted(steps)
+
+
+def _init_from_url(options: Options, months: list[str]) -> None:
+    """First run of a session: copy the URL's filters into the widgets' state."""
+    if st.session_state.get("_filters_loaded"):
+        return
+    f = parse_filters(_query_dict(), options)
+    for key, wkey in WIDGET_KEYS.items():
+        st.session_state[wkey] = list(getattr(f, key))
+    if f.date_from or f.date_to:
+        st.session_state["f_dates"] = (f.date_from or months[0], f.date_to or months[-1])
+    if f.size_min is not None or f.size_max is not None:
+        st.session_state["f_size"] = (f.size_min, f.size_max)  # completed once the steps are known
+    talk = st.query_params.get("talk")
+    st.session_state["talk"] = str(talk).lower() in TRUE_WORDS if talk is not None else False
+    st.session_state["_filter_notices"] = f.notices
+    st.session_state["_filters_loaded"] = True
+
+
+def sidebar_filters(models: pd.DataFrame) -> Filters:
+    """Draw the filter widgets; return the Filters in force (also written to the URL)."""
+    options = Options.from_frame(models)
+    months = _months(options)
+    _init_from_url(options, months)
+
+    sb = st.sidebar
+    sb.header("Filters")
+    org_names = models.drop_duplicates("organization_id").set_index("organization_id")["organization"].to_dict()
+    sb.multiselect("Organization", options.organizations, key="f_org", format_func=lambda o: org_names.get(o, o),
+                   placeholder="All organizations")
+    sb.multiselect("Weights", options.weights, key="f_weights", format_func=lambda w: WEIGHTS_LABELS.get(w, w),
+                   placeholder="Any access")
+    sb.multiselect("License tier", options.tiers, key="f_tier", format_func=lambda t: TIER_LABELS.get(t, t),
+                   placeholder="Any tier")
+    sb.multiselect("Architecture", options.architectures, key="f_arch",
+                   format_func={"dense": "Dense", "moe": "Mixture of experts"}.get, placeholder="Dense or MoE")
+    sb.multiselect("Input modality", options.modalities, key="f_mod", format_func=str.capitalize,
+                   placeholder="Any input")
+
+    dates = st.session_state.get("f_dates")
+    if not (isinstance(dates, tuple) and len(dates) == 2 and all(d in months for d in dates)):
+        st.session_state["f_dates"] = (months[0], months[-1])
+    sb.select_slider("Released between", options=months, key="f_dates")
+
+    size_state = st.session_state.get("f_size") or (None, None)
+    steps = _size_steps(options, tuple(size_state))
+    lo = size_state[0] if size_state[0] in steps else steps[0]
+    hi = size_state[1] if size_state[1] in steps else steps[-1]
+    st.session_state["f_size"] = (lo, hi)
+    sb.select_slider("Total parameters (B)", options=steps, key="f_size", format_func=lambda v: f"{v:g}B",
+                     help="Models of unknown size are hidden while this range is narrowed.")
+
+    f = _filters_from_widgets(months, steps)
+    if f.active and sb.button("Reset filters", key="f_reset", width="stretch"):
+        for wkey in WIDGET_KEYS.values():
+            st.session_state[wkey] = []
+        st.session_state["f_dates"] = (months[0], months[-1])
+        st.session_state["f_size"] = (steps[0], steps[-1])
+        st.rerun()
+    _write_url(filters_to_params(f))
+    return f
+
+
+def _filters_from_widgets(months: list[str], steps: list[float]) -> Filters:
+    ss = st.session_state
+    d_from, d_to = ss["f_dates"]
+    s_lo, s_hi = ss["f_size"]
+    return Filters(
+        org=tuple(ss["f_org"]), weights=tuple(ss["f_weights"]), tier=tuple(ss["f_tier"]),
+        arch=tuple(ss["f_arch"]), mod=tuple(ss["f_mod"]),
+        date_from=None if d_from == months[0] else d_from, date_to=None if d_to == months[-1] else d_to,
+        size_min=None if s_lo == steps[0] else s_lo, size_max=None if s_hi == steps[-1] else s_hi,
+    )
+
+
+def active_filters(models: pd.DataFrame) -> Filters:
+    """The filters in force for a page: the sidebar's widgets, or the URL when the page runs alone."""
+    options = Options.from_frame(models)
+    if "f_dates" not in st.session_state or "f_size" not in st.session_state:
+        return parse_filters(_query_dict(), options)
+    size_state = st.session_state["f_size"]
+    return _filters_from_widgets(_months(options), _size_steps(options, tuple(size_state)))
+
+
+def is_talk() -> bool:
+    if "talk" in st.session_state:
+        return bool(st.session_state["talk"])
+    return str(st.query_params.get("talk", "")).lower() in TRUE_WORDS
+
+
+def _write_url(params: dict[str, str]) -> None:
+    for key in FILTER_PARAM_KEYS:
+        if key in params:
+            if st.query_params.get(key) != params[key] or len(st.query_params.get_all(key)) > 1:
+                st.query_params[key] = params[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def talk_toggle() -> bool:
+    st.sidebar.divider()
+    talk = st.sidebar.toggle("Talk mode", key="talk",
+                             help="16:9 charts with large type and a source footer, for slides. Also ?talk=1.")
+    if talk:
+        st.query_params["talk"] = "1"
+    elif "talk" in st.query_params:
+        del st.query_params["talk"]
+    return talk
+
+
+def filter_notices() -> tuple[str, ...]:
+    return tuple(st.session_state.get("_filter_notices", ()))
+
+
+def filtered_models(models: pd.DataFrame) -> tuple[pd.DataFrame, Filters]:
+    f = active_filters(models)
+    return apply_filters(models, f), f

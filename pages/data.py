@@ -1,0 +1,106 @@
+"""Data: the catalog as a searchable, sortable table with sources, downloads, dictionary and citation."""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from components.catalog.fields import FIELDS
+from components.catalog.frame import MODEL_COLUMNS, export_models, json_safe
+from components.ui.data import get_tables
+from components.ui.page import empty_state, show_url_notices
+from components.ui.sidebar import filtered_models
+
+MAX_QUERY = 200
+
+tables = get_tables()
+df, filters = filtered_models(tables.models)
+
+st.title("Data")
+st.caption(f"Data version {tables.version} · newest release {tables.as_of} · {tables.summary}")
+show_url_notices()
+
+if "data_q" not in st.session_state:
+    st.session_state["data_q"] = str(st.query_params.get("q", ""))[:MAX_QUERY]
+query = st.text_input("Search", key="data_q", max_chars=MAX_QUERY, placeholder="Name, family, organization, license…",
+                      help="Case-insensitive; every word must match somewhere in the row.")
+if query:
+    st.query_params["q"] = query
+elif "q" in st.query_params:
+    del st.query_params["q"]
+
+if query.strip():
+    haystack = (df["name"].fillna("") + " " + df["family"].fillna("") + " " + df["organization"].fillna("") + " "
+                + df["license_name"].fillna("") + " " + df["id"]).str.lower()
+    for word in query.lower().split():
+        haystack = haystack[haystack.str.contains(word, regex=False)]
+    df = df.loc[haystack.index]
+
+st.write(f"**{len(df)}** of {len(tables.models)} models" + (" (filtered)" if filters.active or query else ""))
+
+if df.empty:
+    empty_state()
+else:
+    view = df.assign(
+        hf_url=df["hf_repo"].map(lambda r: f"https://huggingface.co/{r}" if isinstance(r, str) else None),
+    )
+    columns = ["name", "organization", "release_date", "release_date_source", "weights", "license_name",
+               "license_tier", "architecture", "params_total_b", "params_active_b", "params_total_b_source",
+               "context_length", "vocab_size", "layers", "hidden_size", "training_tokens_t", "modalities_in",
+               "kind", "hf_url", "id"]
+
+    def num(name: str) -> st.column_config.NumberColumn:
+        info = FIELDS[name]
+        return st.column_config.NumberColumn(info.title, help=info.help, format=info.fmt)
+
+    st.dataframe(
+        view[columns], hide_index=True, width="stretch", height=560,
+        column_config={
+            "name": st.column_config.TextColumn("Model", pinned=True),
+            "organization": "Organization",
+            "release_date": st.column_config.TextColumn("Released", help=FIELDS["release_date"].help),
+            "release_date_source": st.column_config.LinkColumn("Date source", display_text="source"),
+            "weights": st.column_config.TextColumn("Weights", help=FIELDS["weights"].help),
+            "license_name": "License",
+            "license_tier": st.column_config.TextColumn("Tier", help=FIELDS["license_tier"].help),
+            "architecture": "Architecture",
+            "params_total_b": num("params_total_b"),
+            "params_active_b": num("params_active_b"),
+            "params_total_b_source": st.column_config.LinkColumn("Size source", display_text="source"),
+            "context_length": num("context_length"),
+            "vocab_size": num("vocab_size"),
+            "layers": num("layers"),
+            "hidden_size": num("hidden_size"),
+            "training_tokens_t": num("training_tokens_t"),
+            "modalities_in": "Input",
+            "kind": "Kind",
+            "hf_url": st.column_config.LinkColumn("Hugging Face", display_text=r"https://huggingface\.co/(.*)"),
+            "id": "Id",
+        },
+    )
+    export = export_models(df)
+    records = [{k: json_safe(v) for k, v in row.items()} for row in export.to_dict(orient="records")]
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("Download CSV", export.to_csv(index=False), file_name=f"open-llm-atlas_{tables.version}.csv",
+                       mime="text/csv", key="data_dl_csv", icon=":material/download:")
+    c2.download_button("Download JSON", json.dumps(records, indent=1, ensure_ascii=False),
+                       file_name=f"open-llm-atlas_{tables.version}.json", mime="application/json",
+                       key="data_dl_json", icon=":material/download:")
+
+with st.expander("Data dictionary", icon=":material/menu_book:"):
+    st.caption("Generated from the field registry (components/catalog/fields.py). Every fact has a "
+               "`<field>_source` column with its primary source in the downloads.")
+    dictionary = pd.DataFrame(
+        [{"Column": name, "Label": info.label, "Unit": info.unit or "", "Meaning": info.help,
+          "In export": name in MODEL_COLUMNS} for name, info in FIELDS.items()]
+    )
+    st.dataframe(dictionary, hide_index=True, width="stretch")
+
+with st.expander("How to cite, and how to correct a fact", icon=":material/format_quote:"):
+    st.markdown(
+        "**Cite as:** Open LLM Atlas, curated catalog of LLM facts, data version "
+        f"`{tables.version}` (newest release {tables.as_of}). Each number links to its primary source; "
+        "please cite that source for the number itself.\n\n"
+        "**Found a wrong fact?** Edit the model's file in `data/models/`, give the primary source URL, run "
+        "`python -m components.catalog validate`, and open a pull request. Unknown facts stay empty (null)."
+    )
