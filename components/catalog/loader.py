@@ -10,6 +10,7 @@ Layout (ids come from file names, so they are never retyped):
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,9 @@ from .errors import CatalogError, CatalogInvalid
 from .schema import FACT_FIELDS, SLUG, Benchmark, FamilyFile, FamilyHeader, License, Organization, Source, Variant
 from .yaml_lines import ParsedYaml, parse_yaml
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+BUNDLED_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+# ATLAS_DATA_DIR points the app and the CLI at another catalog (benchmarks, tests); default: bundled.
+DATA_DIR = Path(os.environ.get("ATLAS_DATA_DIR") or BUNDLED_DATA_DIR)
 
 
 @dataclass(frozen=True)

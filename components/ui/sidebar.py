@@ -71,16 +71,9 @@ def sidebar_filters(models: pd.DataFrame) -> Filters:
     sb.multiselect("Input modality", options.modalities, key="f_mod", format_func=str.capitalize,
                    placeholder="Any input")
 
-    dates = st.session_state.get("f_dates")
-    if not (isinstance(dates, tuple) and len(dates) == 2 and all(d in months for d in dates)):
-        st.session_state["f_dates"] = (months[0], months[-1])
+    steps = _size_steps(options, _pair(st.session_state.get("f_size")))
+    st.session_state["f_dates"], st.session_state["f_size"] = _ranges(months, steps)
     sb.select_slider("Released between", options=months, key="f_dates")
-
-    size_state = st.session_state.get("f_size") or (None, None)
-    steps = _size_steps(options, tuple(size_state))
-    lo = size_state[0] if size_state[0] in steps else steps[0]
-    hi = size_state[1] if size_state[1] in steps else steps[-1]
-    st.session_state["f_size"] = (lo, hi)
     sb.select_slider("Total parameters (B)", options=steps, key="f_size", format_func=lambda v: f"{v:g}B",
                      help="Models of unknown size are hidden while this range is narrowed.")
 
@@ -95,10 +88,25 @@ def sidebar_filters(models: pd.DataFrame) -> Filters:
     return f
 
 
+def _pair(value) -> tuple:
+    """A (low, high) range from widget state; anything else (lost or mangled state) -> (None, None)."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return tuple(value)
+    return (None, None)
+
+
+def _ranges(months: list[str], steps: list[float]) -> tuple[tuple, tuple]:
+    """The date and size ranges in the widgets' state, repaired if missing or out of the options."""
+    dates = _pair(st.session_state.get("f_dates"))
+    if not all(d in months for d in dates):
+        dates = (months[0], months[-1])
+    lo, hi = _pair(st.session_state.get("f_size"))
+    return dates, (lo if lo in steps else steps[0], hi if hi in steps else steps[-1])
+
+
 def _filters_from_widgets(months: list[str], steps: list[float]) -> Filters:
     ss = st.session_state
-    d_from, d_to = ss["f_dates"]
-    s_lo, s_hi = ss["f_size"]
+    (d_from, d_to), (s_lo, s_hi) = _ranges(months, steps)
     return Filters(
         org=tuple(ss["f_org"]), weights=tuple(ss["f_weights"]), tier=tuple(ss["f_tier"]),
         arch=tuple(ss["f_arch"]), mod=tuple(ss["f_mod"]),
@@ -112,8 +120,9 @@ def active_filters(models: pd.DataFrame) -> Filters:
     options = Options.from_frame(models)
     if "f_dates" not in st.session_state or "f_size" not in st.session_state:
         return parse_filters(_query_dict(), options)
-    size_state = st.session_state["f_size"]
-    return _filters_from_widgets(_months(options), _size_steps(options, tuple(size_state)))
+    months = _months(options)
+    steps = _size_steps(options, _pair(st.session_state["f_size"]))
+    return _filters_from_widgets(months, steps)
 
 
 def is_talk() -> bool:
