@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.catalog.fields import FIELDS
 from components.catalog.frame import MODEL_COLUMNS, export_models, json_safe
+from components.charts.style import TIER_LABELS, WEIGHTS_LABELS
 from components.ui.data import get_tables
 from components.ui.page import empty_state, show_url_notices
 from components.ui.sidebar import filtered_models
@@ -17,7 +18,7 @@ tables = get_tables()
 df, filters = filtered_models(tables.models)
 
 st.title("Data")
-st.caption(f"Data version {tables.version} · newest release {tables.as_of} · {tables.summary}")
+st.caption(f"Newest release {tables.as_of} · {tables.summary}")
 show_url_notices()
 
 if "data_q" not in st.session_state:
@@ -43,6 +44,8 @@ if df.empty:
 else:
     view = df.assign(
         hf_url=df["hf_repo"].map(lambda r: f"https://huggingface.co/{r}" if isinstance(r, str) else None),
+        weights=df["weights"].map(WEIGHTS_LABELS),
+        license_tier=df["license_tier"].map(TIER_LABELS),
     )
     columns = ["name", "organization", "release_date", "release_date_source", "weights", "license_name",
                "license_tier", "architecture", "params_total_b", "params_active_b", "params_total_b_source",

@@ -58,12 +58,10 @@ else:
         st.subheader("Newest releases")
         newest_rows = df.dropna(subset=["release_dt"]).sort_values("release_dt", ascending=False).head(8)
         st.dataframe(
-            newest_rows[["name", "organization", "release_date", "weights", "params_total_b"]],
+            newest_rows[["name", "organization", "release_date"]],
             hide_index=True, width="stretch",
             column_config={
                 "name": "Model", "organization": "Organization", "release_date": "Released",
-                "weights": "Weights",
-                "params_total_b": st.column_config.NumberColumn("Total params (B)", format="%.2f"),
             },
         )
 

@@ -31,8 +31,8 @@ def releases_per_quarter(df: pd.DataFrame, *, color_by: str = "weights", talk: b
             if sum(y):
                 fig.add_bar(x=x, y=y, name=labels[value], marker_color=colors[value],
                             hovertemplate="%{x}: %{y} " + labels[value].lower() + "<extra></extra>")
-    base_layout(fig, title="Model releases per quarter", talk=talk, dark=dark, height=360)
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    base_layout(fig, title="Model releases per quarter", talk=talk, dark=dark, height=400)
+    fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="Release quarter")
     fig.update_yaxes(title_text="Model variants released")
     return fig

@@ -49,14 +49,17 @@ def base_layout(fig: go.Figure, *, title: str | None = None, talk: bool = False,
     grid = "#3A3F44" if dark else "#E6E8EB"
     bg = "#0E1117" if dark else "#FFFFFF"
     size = 22 if talk else 13
+    top = (120 if talk else 90) if title else (60 if talk else 40)
     fig.update_layout(
         template="plotly_dark" if dark else "plotly_white",
         font=dict(family=FONT, size=size, color=fg),
-        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=size + (10 if talk else 5))) if title else None,
+        title=dict(text=title, x=0.01, xanchor="left", y=0.985, yanchor="top",
+                   font=dict(size=size + (10 if talk else 5))) if title else None,
         paper_bgcolor=bg, plot_bgcolor=bg,
-        margin=dict(l=70 if talk else 50, r=30, t=90 if (talk and title) else (60 if title else 30),
-                    b=110 if talk else 60),
-        legend=dict(font=dict(size=size - 2), bgcolor="rgba(0,0,0,0)"),
+        margin=dict(l=80 if talk else 60, r=30, t=top, b=150 if talk else 110),
+        # Legend in one row between the title and the plot, so it never covers either.
+        legend=dict(font=dict(size=size - 2), bgcolor="rgba(0,0,0,0)", orientation="h",
+                    x=0, xanchor="left", y=1.01, yanchor="bottom"),
         hoverlabel=dict(font=dict(family=FONT, size=13)),
     )
     fig.update_xaxes(gridcolor=grid, zerolinecolor=grid, linecolor=grid)
@@ -70,9 +73,10 @@ def base_layout(fig: go.Figure, *, title: str | None = None, talk: bool = False,
 
 
 def add_footer(fig: go.Figure, text: str, *, talk: bool = False) -> go.Figure:
-    """Source/version line at the bottom-left of the figure (stays on exported images)."""
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-(85 if talk else 50),
-                       xanchor="left", yanchor="top", showarrow=False,
+    """Source/version line in the bottom margin (stays on exported images, never on the axes)."""
+    bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 80
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 4,
+                       xanchor="left", yanchor="bottom", showarrow=False,
                        font=dict(size=16 if talk else 10, color="#6E7781"))
     return fig
 

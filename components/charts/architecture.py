@@ -1,0 +1,354 @@
+"""Architecture deep dives: vocabulary vs size and the embedding share, context length over time,
+dense vs MoE releases, parameters per family/organization over time, releases per country.
+
+Every builder takes the (filtered) models frame and returns ``(figure, hidden)`` where ``hidden``
+maps a reason ("no vocabulary size") to the number of models the chart had to leave out, so the
+page can say what is missing. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.catalog.fields import label
+
+from .style import OKABE_ITO, SERIES, WEIGHTS_COLORS, WEIGHTS_LABELS, ARCH_SYMBOLS, base_layout
+
+GRAINS = ("quarter", "year")
+COUNTS = ("variants", "families")
+GROUPS = ("organization", "family")
+
+# Fixed colours per architecture (dense / MoE / undisclosed) and per country code, so a category
+# keeps its colour in every filter state. Countries beyond this list share the "other" grey.
+ARCH_COLORS = {"dense": OKABE_ITO["blue"], "moe": OKABE_ITO["orange"], None: OKABE_ITO["grey"]}
+ARCH_LABELS = {"dense": "Dense", "moe": "Mixture of experts", None: "Not disclosed"}
+COUNTRY_COLORS = {
+    "US": OKABE_ITO["blue"], "CN": OKABE_ITO["vermillion"], "FR": OKABE_ITO["sky"],
+    "AE": OKABE_ITO["green"], "GB": OKABE_ITO["purple"], "CA": OKABE_ITO["orange"],
+    "DE": OKABE_ITO["yellow"], "INTL": OKABE_ITO["black"],
+}
+OTHER_COLOR = OKABE_ITO["grey"]
+
+# Models labelled on the vocabulary charts when present: the Gemma story (a 256k vocabulary is a
+# fifth of a 2B model) against large models where the same table is a rounding error.
+DEFAULT_VOCAB_LABELS = ("gemma/2b", "gemma-3/1b", "llama-3/70b", "llama-3.1/405b", "llama-2/7b",
+                        "deepseek-v3/base", "gpt-oss/20b")
+VOCAB_BANDS = [  # (upper bound exclusive, label, colour)
+    (64_000, "< 64k tokens", OKABE_ITO["sky"]),
+    (160_000, "64k–160k tokens", OKABE_ITO["blue"]),
+    (np.inf, "≥ 160k tokens", OKABE_ITO["vermillion"]),
+]
+CONTEXT_TICKS = [2**k for k in range(10, 25)]
+
+
+def _num(s: pd.Series) -> pd.Series:
+    """A nullable/integer column as float64 with NaN for unknown."""
+    return pd.to_numeric(s, errors="coerce").astype("float64")
+
+
+def embedding_share(df: pd.DataFrame) -> pd.Series:
+    """Input-embedding parameters as a fraction of all parameters: vocab × hidden ÷ total.
+    NaN when any of the three is unknown. (Untied output embeddings cost the same again.)"""
+    total = _num(df["params_total_b"]) * 1e9
+    return _num(df["vocab_size"]) * _num(df["hidden_size"]) / total.where(total > 0)
+
+
+def _fmt_tokens(n: float) -> str:
+    if n != n:
+        return "unknown"
+    if n >= 1_000_000:
+        return f"{n / 1_048_576:g}M" if n % 1_048_576 == 0 else f"{n / 1e6:.1f}M"
+    return f"{n / 1024:g}k" if n % 1024 == 0 else f"{n / 1000:.0f}k"
+
+
+def _merge_variants(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One point per family and identical values (base/instruct twins), keeping every name for the hover."""
+    keyed = df.assign(_fam=df["family_id"].fillna(df["id"]))
+    agg = {c: "first" for c in df.columns if c not in ("name", "id", *keys)}
+    agg.update(name=lambda s: ", ".join(s), id=lambda s: " ".join(s))
+    out = keyed.groupby(["_fam", *keys], dropna=False, sort=False).agg(agg).reset_index()
+    return out.drop(columns="_fam")
+
+
+def _hidden(parts: dict[str, int]) -> dict[str, int]:
+    return {k: int(v) for k, v in parts.items() if v}
+
+
+def _label_annotations(fig: go.Figure, pts: pd.DataFrame, x: str, y: str, label_ids, *,
+                       log_y: bool = False, talk: bool = False) -> None:
+    """Arrowed labels for the chosen models (by id; a merged point is labelled by its first name)."""
+    wanted = set(label_ids)
+    hit = pts[pts["id"].map(lambda ids: bool(wanted & set(ids.split())))]
+    hit = hit.sort_values(x)
+    for i, (_, r) in enumerate(hit.iterrows()):
+        xv = np.log10(r[x])
+        yv = np.log10(r[y]) if log_y else r[y]
+        fig.add_annotation(x=xv, y=yv, text=str(r["name"]).split(", ")[0], showarrow=True, arrowhead=0,
+                           arrowwidth=1, arrowcolor="#6E7781", ax=30 if i % 2 == 0 else -30,
+                           ay=-32 if i % 2 == 0 else 30, font=dict(size=16 if talk else 11),
+                           bgcolor="rgba(255,255,255,0.8)")
+
+
+# ------------------------------------------------------------------ vocabulary vs size
+def vocab_vs_size(df: pd.DataFrame, *, label_ids=DEFAULT_VOCAB_LABELS, talk: bool = False,
+                  dark: bool = False) -> tuple[go.Figure, dict[str, int]]:
+    """Vocabulary size against total parameters (both log), coloured by the embedding share."""
+    size, vocab = _num(df["params_total_b"]), _num(df["vocab_size"])
+    hidden = _hidden({"no total size": int(size.isna().sum()),
+                      "no vocabulary size": int((size.notna() & vocab.isna()).sum())})
+    data = df[size.notna() & vocab.notna()].assign(params_total_b=size, vocab_size=vocab)
+    data = data.assign(share=embedding_share(data) * 100)
+    pts = _merge_variants(data, ["params_total_b", "vocab_size", "hidden_size"])
+    fig = go.Figure()
+    known = pts[pts["share"].notna()]
+    unknown = pts[pts["share"].isna()]
+    hover = ("<b>%{text}</b><br>%{customdata[0]}<br>Total: %{x:.3g}B<br>Vocabulary: %{y:,.0f}"
+             "<br>Embedding share: %{customdata[1]}<extra></extra>")
+
+    def custom(p: pd.DataFrame) -> np.ndarray:
+        share = p["share"].map(lambda v: "unknown (no hidden size)" if v != v else f"{v:.1f}%")
+        return np.column_stack([p["organization"].fillna("").to_numpy(dtype=object), share.to_numpy(dtype=object)])
+
+    msize = 16 if talk else 11
+    if len(known):
+        fig.add_trace(go.Scattergl(
+            x=known["params_total_b"], y=known["vocab_size"], mode="markers", name="Embedding share known",
+            text=known["name"], customdata=custom(known), hovertemplate=hover, showlegend=False,
+            marker=dict(size=msize, color=known["share"], colorscale="Cividis", cmin=0,
+                        cmax=max(25.0, float(known["share"].max())), line=dict(width=0.5, color="#333"),
+                        colorbar=dict(title=dict(text="Embedding<br>share (%)"), ticksuffix="%", thickness=14))))
+    if len(unknown):
+        fig.add_trace(go.Scattergl(
+            x=unknown["params_total_b"], y=unknown["vocab_size"], mode="markers",
+            name="Share unknown (no hidden size)", text=unknown["name"], customdata=custom(unknown),
+            hovertemplate=hover, marker=dict(size=msize - 2, color="rgba(0,0,0,0)",
+                                             line=dict(width=1.5, color=OKABE_ITO["grey"]))))
+    _label_annotations(fig, pts, "params_total_b", "vocab_size", label_ids, log_y=True, talk=talk)
+    base_layout(fig, title="Vocabulary size vs model size", talk=talk, dark=dark, height=440)
+    fig.update_xaxes(type="log", title_text=label("params_total_b") + ", log scale")
+    fig.update_yaxes(type="log", title_text=label("vocab_size") + ", log scale")
+    fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
+    return fig, hidden
+
+
+def share_vs_size(df: pd.DataFrame, *, label_ids=DEFAULT_VOCAB_LABELS, talk: bool = False,
+                  dark: bool = False) -> tuple[go.Figure, dict[str, int]]:
+    """Input-embedding share of all parameters against total parameters, one colour per vocabulary band."""
+    size, vocab, hid = _num(df["params_total_b"]), _num(df["vocab_size"]), _num(df["hidden_size"])
+    hidden = _hidden({"no total size": int(size.isna().sum()),
+                      "no vocabulary size": int((size.notna() & vocab.isna()).sum()),
+                      "no hidden size": int((size.notna() & vocab.notna() & hid.isna()).sum())})
+    data = df[size.notna() & vocab.notna() & hid.notna()].assign(params_total_b=size, vocab_size=vocab,
+                                                                 hidden_size=hid)
+    data = data.assign(share=embedding_share(data) * 100)
+    pts = _merge_variants(data, ["params_total_b", "vocab_size", "hidden_size"])
+    fig = go.Figure()
+    lower = 0
+    for upper, name, color in VOCAB_BANDS:
+        band = pts[(pts["vocab_size"] >= lower) & (pts["vocab_size"] < upper)]
+        lower = upper
+        if band.empty:
+            continue
+        custom = np.column_stack([band["organization"].fillna("").to_numpy(dtype=object),
+                                  band["vocab_size"].to_numpy(dtype="float64"),
+                                  band["hidden_size"].to_numpy(dtype="float64")])
+        fig.add_trace(go.Scattergl(
+            x=band["params_total_b"], y=band["share"], mode="markers", name=f"Vocabulary {name}",
+            text=band["name"], customdata=custom,
+            hovertemplate=("<b>%{text}</b><br>%{customdata[0]}<br>Total: %{x:.3g}B<br>"
+                           "Vocabulary %{customdata[1]:,.0f} × hidden %{customdata[2]:,.0f}"
+                           "<br>Embedding share: %{y:.1f}%<extra></extra>"),
+            marker=dict(size=16 if talk else 11, color=color, line=dict(width=0.5, color="#333"))))
+    _label_annotations(fig, pts, "params_total_b", "share", label_ids, talk=talk)
+    base_layout(fig, title="Share of parameters in the input embedding", talk=talk, dark=dark, height=440)
+    fig.update_xaxes(type="log", title_text=label("params_total_b") + ", log scale")
+    fig.update_yaxes(title_text="Input embedding ÷ total parameters (%)", ticksuffix="%", rangemode="tozero")
+    fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    return fig, hidden
+
+
+# ------------------------------------------------------------------ context length over time
+def context_over_time(df: pd.DataFrame, *, talk: bool = False, dark: bool = False) -> tuple[go.Figure, dict[str, int]]:
+    """Context window per release (log y), coloured by weights access, shaped dense/MoE, with the
+    running record as a step line."""
+    ctx = _num(df["context_length"])
+    dated = df["release_dt"].notna()
+    hidden = _hidden({"no release date": int((~dated).sum()),
+                      "no context length": int((dated & ctx.isna()).sum())})
+    data = df[dated & ctx.notna()].assign(context_length=ctx)
+    pts = _merge_variants(data, ["release_dt", "context_length", "weights", "architecture"])
+    fig = go.Figure()
+    for w in ("open", "gated_open", "closed", "unreleased"):
+        part = pts[pts["weights"] == w]
+        if part.empty:
+            continue
+        arch = part["architecture"].astype(object).where(part["architecture"].notna(), None)
+        fig.add_trace(go.Scattergl(
+            x=part["release_dt"], y=part["context_length"], mode="markers", name=WEIGHTS_LABELS[w],
+            text=part["name"],
+            customdata=np.column_stack([part["organization"].fillna("").to_numpy(dtype=object),
+                                        part["release_date"].fillna("").to_numpy(dtype=object),
+                                        arch.map(lambda a: ARCH_LABELS.get(a, a)).to_numpy(dtype=object)]),
+            hovertemplate=("<b>%{text}</b><br>%{customdata[0]} · %{customdata[1]}<br>"
+                           "Context: %{y:,.0f} tokens<br>%{customdata[2]}<extra></extra>"),
+            marker=dict(size=14 if talk else 10, color=WEIGHTS_COLORS[w],
+                        symbol=[ARCH_SYMBOLS.get(a, "circle-open") for a in arch],
+                        line=dict(width=0.5, color="#333"))))
+    if len(pts):
+        rec = pts.sort_values("release_dt")
+        best = rec.groupby("release_dt")["context_length"].max().cummax()
+        fig.add_trace(go.Scatter(x=best.index, y=best.to_numpy(), mode="lines", line_shape="hv",
+                                 name="Longest so far", line=dict(color="#6E7781", width=1.5, dash="dot"),
+                                 hoverinfo="skip"))
+    base_layout(fig, title="Context length over time", talk=talk, dark=dark, height=420)
+    ticks = [t for t in CONTEXT_TICKS if len(pts) and pts["context_length"].min() / 2 <= t <= pts["context_length"].max() * 2]
+    ticks = ticks[::2] if len(ticks) > 8 else ticks
+    fig.update_yaxes(type="log", title_text=label("context_length") + ", log scale", tickvals=ticks,
+                     ticktext=[_fmt_tokens(t) for t in ticks])
+    fig.update_xaxes(title_text="Release date")
+    fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    return fig, hidden
+
+
+# ------------------------------------------------------------------ stacked counts per period
+def _period_labels(dt: pd.Series, grain: str) -> tuple[pd.Series, list]:
+    freq = "Q" if grain == "quarter" else "Y"
+    periods = dt.dt.to_period(freq)
+    full = list(pd.period_range(periods.min(), periods.max(), freq=freq)) if len(periods) else []
+    return periods, full
+
+
+def _period_text(p: pd.Period, grain: str) -> str:
+    return str(p).replace("Q", " Q") if grain == "quarter" else str(p)
+
+
+def _stacked(df: pd.DataFrame, col: str, order: list, names: dict, colors: dict, *, grain: str, count: str,
+             title: str, legend_title: str, talk: bool, dark: bool) -> go.Figure:
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}")
+    if count not in COUNTS:
+        raise ValueError(f"count must be one of {COUNTS}")
+    periods, full = _period_labels(df["release_dt"], grain)
+    key = df[col].astype(object).where(df[col].notna(), None)
+    frame = pd.DataFrame({"p": periods, "k": key.fillna("__none__"),
+                          "fam": df["family_id"].fillna(df["id"])})
+    if count == "variants":
+        counts = frame.groupby(["p", "k"]).size()
+    else:
+        counts = frame.groupby(["p", "k"])["fam"].nunique()
+    x = [_period_text(p, grain) for p in full]
+    noun = "model variants" if count == "variants" else "model families"
+    fig = go.Figure()
+    for value in order:
+        k = "__none__" if value is None else value
+        y = [int(counts.get((p, k), 0)) for p in full]
+        if sum(y):
+            fig.add_bar(x=x, y=y, name=names.get(value, str(value)), marker_color=colors.get(value, OTHER_COLOR),
+                        hovertemplate="%{x}: %{y} " + noun + " · " + names.get(value, str(value)) + "<extra></extra>")
+    base_layout(fig, title=title, talk=talk, dark=dark, height=380)
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom",
+                                                   title=dict(text=legend_title)), bargap=0.15)
+    fig.update_xaxes(title_text=f"Release {grain}", type="category")
+    fig.update_yaxes(title_text=("Model variants" if count == "variants" else "Model families") + " released")
+    return fig
+
+
+def dense_vs_moe(df: pd.DataFrame, *, grain: str = "quarter", count: str = "variants", talk: bool = False,
+                 dark: bool = False) -> tuple[go.Figure, dict[str, int]]:
+    """Stacked bars per period: dense, MoE and undisclosed-architecture releases."""
+    dated = df[df["release_dt"].notna()]
+    hidden = _hidden({"no release date": len(df) - len(dated)})
+    fig = _stacked(dated, "architecture", ["dense", "moe", None], ARCH_LABELS, ARCH_COLORS, grain=grain,
+                   count=count, title=f"Dense vs mixture-of-experts releases per {grain}", legend_title="",
+                   talk=talk, dark=dark)
+    return fig, hidden
+
+
+def releases_by_country(df: pd.DataFrame, *, grain: str = "year", count: str = "variants", talk: bool = False,
+                        dark: bool = False, max_countries: int = 6) -> tuple[go.Figure, dict[str, int]]:
+    """Stacked bars per period by the releasing organization's country; beyond the top
+    ``max_countries`` (by releases in view) countries are pooled as "Other countries"."""
+    dated_mask = df["release_dt"].notna()
+    has_country = df["country"].notna()
+    hidden = _hidden({"no release date": int((~dated_mask).sum()),
+                      "no organization country": int((dated_mask & ~has_country).sum())})
+    data = df[dated_mask & has_country]
+    top = data["country"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
+    keep = list(top.index[:max_countries])
+    names = (data.drop_duplicates("country").set_index("country")["country_name"]
+             .astype(object).where(lambda s: s.notna(), None).to_dict())
+    names = {c: (names.get(c) or c) for c in keep}
+    pooled = data["country"].where(data["country"].isin(keep), "OTHER")
+    order = keep + (["OTHER"] if (pooled == "OTHER").any() else [])
+    names["OTHER"] = f"Other countries ({data.loc[pooled == 'OTHER', 'country'].nunique()})"
+    colors = {c: COUNTRY_COLORS.get(c, OTHER_COLOR) for c in order}
+    fig = _stacked(data.assign(country=pooled), "country", order, names, colors, grain=grain, count=count,
+                   title=f"Releases per {grain} by the organization's country", legend_title="",
+                   talk=talk, dark=dark)
+    return fig, hidden
+
+
+# ------------------------------------------------------------------ parameters per family over time
+def group_column(group: str) -> tuple[str, str]:
+    """(id column, display column) for a grouping."""
+    if group not in GROUPS:
+        raise ValueError(f"group must be one of {GROUPS}")
+    return ("organization_id", "organization") if group == "organization" else ("family_id", "family")
+
+
+def size_groups(df: pd.DataFrame, group: str = "organization") -> pd.DataFrame:
+    """Groups with at least one dated, sized model: id, name, distinct sizes, distinct dates — sorted
+    so the most line-worthy groups (more release dates, then more sizes) come first."""
+    gid, gname = group_column(group)
+    ok = df[df["release_dt"].notna() & df["params_total_b"].notna() & df[gid].notna()]
+    if ok.empty:
+        return pd.DataFrame(columns=["id", "name", "sizes", "dates"])
+    g = ok.groupby(gid).agg(name=(gname, "first"), sizes=("params_total_b", "nunique"),
+                            dates=("release_dt", "nunique"))
+    g = g.reset_index().rename(columns={gid: "id"})
+    return g.sort_values(["dates", "sizes", "id"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
+
+
+def default_size_groups(df: pd.DataFrame, group: str = "organization", n: int = 6) -> list[str]:
+    """The first ``n`` groups with at least two distinct sizes."""
+    g = size_groups(df, group)
+    return list(g.loc[g["sizes"] >= 2, "id"].head(n))
+
+
+def params_over_time(df: pd.DataFrame, groups: list[str], *, group: str = "organization", talk: bool = False,
+                     dark: bool = False) -> tuple[go.Figure, dict[str, int]]:
+    """Total parameters over time for the chosen groups (log y): every distinct size as a marker,
+    a line through each group's largest model per release date."""
+    gid, gname = group_column(group)
+    size = _num(df["params_total_b"])
+    dated = df["release_dt"].notna()
+    chosen = df[gid].isin(groups)
+    hidden = _hidden({"no total size": int((chosen & size.isna()).sum()),
+                      "no release date": int((chosen & size.notna() & ~dated).sum())})
+    data = df[chosen & size.notna() & dated].assign(params_total_b=size)
+    fig = go.Figure()
+    for i, g in enumerate(groups):
+        part = data[data[gid] == g]
+        if part.empty:
+            continue
+        color = SERIES[i % len(SERIES)]
+        name = str(part[gname].iloc[0])
+        pts = (part.sort_values(["release_dt", "params_total_b", "id"])
+               .groupby(["release_dt", "params_total_b"], sort=True)
+               .agg(name=("name", lambda s: ", ".join(s)), date=("release_date", "first")).reset_index())
+        top = pts.groupby("release_dt")["params_total_b"].max()
+        fig.add_trace(go.Scatter(x=top.index, y=top.to_numpy(), mode="lines", name=name, legendgroup=g,
+                                 line=dict(color=color, width=3 if talk else 2), hoverinfo="skip",
+                                 showlegend=False))
+        fig.add_trace(go.Scatter(
+            x=pts["release_dt"], y=pts["params_total_b"], mode="markers", name=name, legendgroup=g,
+            text=pts["name"], customdata=pts["date"],
+            hovertemplate=f"<b>%{{text}}</b><br>{name} · %{{customdata}}<br>Total: %{{y:.3g}}B<extra></extra>",
+            marker=dict(size=12 if talk else 8, color=color, line=dict(width=0.5, color="#333"))))
+    base_layout(fig, title=f"Total parameters per {group} over time", talk=talk, dark=dark, height=420)
+    fig.update_yaxes(type="log", title_text=label("params_total_b") + ", log scale")
+    fig.update_xaxes(title_text="Release date")
+    fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    return fig, hidden

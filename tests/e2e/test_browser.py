@@ -1,0 +1,85 @@
+"""Every page in real Chromium: renders, draws its charts, no console errors, no exception box."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.app.test_pages import registered_pages
+from tests.e2e.conftest import ARTIFACTS, READY_JS
+
+# Offline noise only: favicon fetches for material icons, and deep-link probes of /<page>/_stcore/*.
+IGNORED = re.compile(r"fonts\.gstatic\.com|/_stcore/(host-config|health)|ERR_NAME_NOT_RESOLVED")
+PAGES_WITHOUT_CHARTS = {"pages/data.py", "pages/compare.py"}
+
+
+def url_path(page_file: str) -> str:
+    import ast
+    from pathlib import Path
+    tree = ast.parse((Path(__file__).resolve().parents[2] / "app.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PAGES":
+            for elt in node.value.elts:
+                if elt.elts[0].value == page_file:
+                    return elt.elts[3].value
+    raise KeyError(page_file)
+
+
+@pytest.fixture
+def console_errors(page: Page):
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(f"{m.text} @ {m.location.get('url')}"))
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    return errors
+
+
+def wait_ready(page: Page) -> None:
+    expect(page.locator("h1").first).to_be_visible(timeout=30_000)
+    page.wait_for_function(READY_JS, timeout=30_000)
+
+
+def assert_clean(page: Page, errors: list[str]) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, "Streamlit exception box on the page"
+    real = [e for e in errors if not IGNORED.search(e)]
+    assert real == [], real
+
+
+def plot_points(page: Page) -> int:
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".map(gd => (gd._fullData || []).reduce((s, t) => s + (t._length || 0), 0))"
+        ".reduce((a, b) => a + b, 0)")
+
+
+@pytest.mark.parametrize("page_file", registered_pages())
+def test_page_by_url(page: Page, app_url, console_errors, page_file):
+    path = url_path(page_file)
+    page.goto(f"{app_url}/{'' if path == 'home' else path}")
+    wait_ready(page)
+    if page_file not in PAGES_WITHOUT_CHARTS:
+        expect(page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first).to_be_visible(timeout=30_000)
+        expect(page.locator(".main-svg").first).to_be_attached()
+        assert plot_points(page) > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{path}.png"), full_page=True)
+    assert_clean(page, console_errors)
+
+
+def test_data_page_through_the_sidebar(page: Page, app_url, console_errors):
+    page.goto(app_url + "/")
+    wait_ready(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Data").click()
+    expect(page.get_by_role("heading", name="Data")).to_be_visible(timeout=30_000)
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=30_000)
+    assert_clean(page, console_errors)
+
+
+def test_filter_lands_in_the_url_and_reopens(page: Page, app_url, console_errors):
+    page.goto(app_url + "/?arch=moe")
+    wait_ready(page)
+    moe_count = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    page.goto(app_url + "/")
+    wait_ready(page)
+    all_count = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    assert int(moe_count) < int(all_count)
+    assert_clean(page, console_errors)
