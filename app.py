@@ -11,8 +11,9 @@ import streamlit as st
 from components.ui.data import get_tables
 from components.ui.sidebar import sidebar_filters, talk_toggle
 
+TALK_AT_START = str(st.query_params.get("talk", "")).lower() in ("1", "true", "yes", "on")
 st.set_page_config(page_title="Open LLM Atlas", page_icon=":material/public:", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="collapsed" if TALK_AT_START else "expanded")
 
 ROOT = Path(__file__).parent
 PAGES = [
@@ -37,7 +38,11 @@ nav = st.navigation(pages)
 
 tables = get_tables()
 sidebar_filters(tables.models)
-talk_toggle()
+if talk_toggle():
+    # Talk mode: Streamlit's own chrome out of the way, so a plain screenshot is slide-ready.
+    # A fixed stylesheet (no data in it).
+    st.html("<style>header[data-testid='stHeader']{display:none}"
+            ".block-container{padding-top:1.2rem;padding-bottom:0}</style>")
 st.sidebar.caption(f"Data version {tables.version} · newest release {tables.as_of}")
 
 nav.run()

@@ -47,10 +47,12 @@ else:
     if filters.active:
         st.caption(f"Filtered view: {len(df)} of {len(tables.models)} models.")
 
-    left, right = st.columns([3, 2], gap="large")
+    talk = is_talk()
+    # In talk mode the chart gets the full width (slide), the table moves below it.
+    left, right = (st.container(), st.container()) if talk else st.columns([3, 2], gap="large")
     with left:
         undated = int(df["release_dt"].isna().sum())
-        show_chart(releases_per_quarter(df, talk=is_talk()), page="home", view="releases",
+        show_chart(releases_per_quarter(df, talk=talk), page="home", view="releases",
                    key="home_releases", data_version=tables.version)
         if undated:
             st.caption(f"{undated} model{'s' if undated != 1 else ''} without a release date not shown.")

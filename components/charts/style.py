@@ -72,6 +72,37 @@ def base_layout(fig: go.Figure, *, title: str | None = None, talk: bool = False,
     return fig
 
 
+def slide_style(fig: go.Figure, *, dark: bool = False, height: int = 760) -> go.Figure:
+    """Talk mode for any finished figure: large type, high contrast, thicker marks, 16:9-friendly.
+
+    Applied after a builder ran, so every chart gets it the same way (pages need not know)."""
+    fg, bg, grid = ("#FFFFFF", "#000000", "#444444") if dark else ("#000000", "#FFFFFF", "#D0D7DE")
+    fig.update_layout(
+        template="plotly_dark" if dark else "plotly_white",
+        font=dict(size=22, color=fg), paper_bgcolor=bg, plot_bgcolor=bg, height=height,
+        margin=dict(l=90, r=40, t=120 if fig.layout.title.text else 70, b=150),
+        legend=dict(font=dict(size=20)), hoverlabel=dict(font=dict(size=18)),
+    )
+    if fig.layout.title.text:
+        fig.update_layout(title=dict(font=dict(size=34, color=fg)))
+    fig.update_xaxes(tickfont=dict(size=20, color=fg), title_font=dict(size=24, color=fg), gridcolor=grid,
+                     linecolor=fg, zerolinecolor=grid)
+    fig.update_yaxes(tickfont=dict(size=20, color=fg), title_font=dict(size=24, color=fg), gridcolor=grid,
+                     linecolor=fg, zerolinecolor=grid)
+    for trace in fig.data:
+        if trace.type in ("scatter", "scattergl"):
+            if trace.line is not None and (trace.mode or "").find("lines") >= 0:
+                trace.line.width = max((trace.line.width or 2) * 1.8, 3.5)
+            size = trace.marker.size if trace.marker is not None else None
+            if isinstance(size, (int, float)):
+                trace.marker.size = size * 1.5
+    for ann in fig.layout.annotations:
+        ann.font.size = max((ann.font.size or 12) * 1.5, 16)
+        if ann.font.color is None:
+            ann.font.color = fg
+    return fig
+
+
 def add_footer(fig: go.Figure, text: str, *, talk: bool = False) -> go.Figure:
     """Source/version line in the bottom margin (stays on exported images, never on the axes)."""
     bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 80

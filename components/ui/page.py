@@ -8,8 +8,8 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.charts.style import APP_NAME, add_footer, export_config
-from components.ui.sidebar import filter_notices, is_talk
+from components.charts.style import APP_NAME, add_footer, export_config, slide_style
+from components.ui.sidebar import filter_notices, is_dark, is_talk
 
 
 def slug(text: str) -> str:
@@ -20,6 +20,8 @@ def show_chart(fig: go.Figure, *, page: str, view: str, key: str, data_version: 
                source: str = "curated catalog") -> None:
     """Render a figure with the house footer and slide-sized PNG/SVG export from the modebar."""
     talk = is_talk()
+    if talk:
+        slide_style(fig, dark=is_dark())
     footer = f"{APP_NAME} · {source}" + (f" · data {data_version}" if data_version else "")
     add_footer(fig, footer, talk=talk)
     filename = f"{slug(page)}_{slug(view)}_{dt.date.today().isoformat()}"
@@ -27,7 +29,8 @@ def show_chart(fig: go.Figure, *, page: str, view: str, key: str, data_version: 
 
 
 def show_url_notices() -> None:
-    notices = filter_notices()
+    from components.ui.url_state import url_notices  # page options' notices join the filters' ones
+    notices = (*filter_notices(), *url_notices())
     if notices:
         st.caption("Some link parameters were ignored: " + "; ".join(notices))
 

@@ -142,13 +142,25 @@ def _write_url(params: dict[str, str]) -> None:
 
 def talk_toggle() -> bool:
     st.sidebar.divider()
+    if "dark" not in st.session_state:
+        st.session_state["dark"] = str(st.query_params.get("dark", "")).lower() in TRUE_WORDS
     talk = st.sidebar.toggle("Talk mode", key="talk",
-                             help="16:9 charts with large type and a source footer, for slides. Also ?talk=1.")
-    if talk:
-        st.query_params["talk"] = "1"
-    elif "talk" in st.query_params:
-        del st.query_params["talk"]
+                             help="Slide-ready charts: large type, high contrast, a source footer, "
+                                  "Streamlit's toolbar hidden. Also ?talk=1 in the link.")
+    dark = st.sidebar.toggle("Dark slides", key="dark", disabled=not talk,
+                             help="Dark background for talk mode (?dark=1).")
+    for key, on in (("talk", talk), ("dark", talk and dark)):
+        if on:
+            st.query_params[key] = "1"
+        elif key in st.query_params:
+            del st.query_params[key]
     return talk
+
+
+def is_dark() -> bool:
+    if "dark" in st.session_state:
+        return bool(st.session_state["dark"])
+    return str(st.query_params.get("dark", "")).lower() in TRUE_WORDS
 
 
 def filter_notices() -> tuple[str, ...]:
