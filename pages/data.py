@@ -10,7 +10,9 @@ from components.catalog.frame import MODEL_COLUMNS, export_models, json_safe
 from components.charts.style import TIER_LABELS, WEIGHTS_LABELS
 from components.ui.data import get_tables
 from components.ui.page import empty_state, show_url_notices
-from components.ui.sidebar import filtered_models
+from components.catalog.upload import parse_upload, template_csv
+from components.ui.data import load_catalog_cached
+from components.ui.sidebar import USER_MODELS_KEY, filtered_models, user_models
 
 MAX_QUERY = 200
 
@@ -56,6 +58,9 @@ else:
         info = FIELDS[name]
         return st.column_config.NumberColumn(info.title, help=info.help, format=info.fmt)
 
+    if view["user"].any():
+        view = view.assign(name=view["name"].where(~view["user"], "★ " + view["name"]))
+        st.caption("★ = your uploaded models (this session only; no sources).")
     st.dataframe(
         view[columns], hide_index=True, width="stretch", height=560,
         column_config={
@@ -89,6 +94,40 @@ else:
     c2.download_button("Download JSON", json.dumps(records, indent=1, ensure_ascii=False),
                        file_name=f"open-llm-atlas_{tables.version}.json", mime="application/json",
                        key="data_dl_json", icon=":material/download:")
+
+with st.expander("Add your own models (this browser session only)", icon=":material/upload_file:",
+                 expanded=user_models() is not None):
+    st.caption("Upload a CSV or JSON in the export format (max 5 MB / 20,000 rows). Every row is checked with the "
+               "catalog's schema; valid rows appear on every page as \"your models\". The bundled catalog is "
+               "never changed, and nothing is stored after you close the tab.")
+    c1, c2 = st.columns([3, 1])
+    upload = c1.file_uploader("Your models", type=["csv", "json"], key="data_upload", label_visibility="collapsed")
+    c2.download_button("Template CSV", template_csv(), file_name="open-llm-atlas_template.csv", mime="text/csv",
+                       key="data_template", icon=":material/description:")
+    if upload is not None:
+        token = (upload.name, upload.size)
+        if st.session_state.get("_upload_token") != token:  # validate each file once, not on every rerun
+            result = parse_upload(upload.name, upload.getvalue(), load_catalog_cached())
+            st.session_state["_upload_token"] = token
+            st.session_state["_upload_result"] = result
+            st.session_state[USER_MODELS_KEY] = result.models
+            st.rerun()
+    result = st.session_state.get("_upload_result")
+    if result is not None:
+        if result.fatal:
+            st.error(f"That file could not be used: {result.fatal}.", icon=":material/error:")
+        else:
+            kept = 0 if result.models is None else len(result.models)
+            st.success(f"{kept} of {result.n_rows} rows added as your models.", icon=":material/check_circle:")
+            if result.errors:
+                st.warning(f"{len(result.errors)} problem{'s' if len(result.errors) != 1 else ''} in "
+                           f"{len({e.row for e in result.errors})} rows (those rows were left out):")
+                st.dataframe(pd.DataFrame([{"Row": e.row, "Field": e.field or "", "Reason": e.reason}
+                                           for e in result.errors]), hide_index=True, width="stretch")
+    if user_models() is not None and st.button("Remove your models", key="data_upload_clear"):
+        for key in (USER_MODELS_KEY, "_upload_result", "_upload_token"):
+            st.session_state.pop(key, None)
+        st.rerun()
 
 with st.expander("Data dictionary", icon=":material/menu_book:"):
     st.caption("Generated from the field registry (components/catalog/fields.py). Every fact has a "

@@ -37,6 +37,12 @@ def _load(data_dir: str) -> CatalogTables:
                          summary=cat.summary())
 
 
+@st.cache_resource(show_spinner=False)
+def load_catalog_cached():
+    """The validated Catalog object (read-only; used to validate uploads against the same schema)."""
+    return load_catalog(str(DATA_DIR))
+
+
 def get_tables() -> CatalogTables:
     """The catalog tables, or a readable error and a stopped page if the data does not validate."""
     try:

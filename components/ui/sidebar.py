@@ -167,6 +167,21 @@ def filter_notices() -> tuple[str, ...]:
     return tuple(st.session_state.get("_filter_notices", ()))
 
 
+USER_MODELS_KEY = "user_models"
+
+
+def user_models() -> pd.DataFrame | None:
+    """Models this browser session uploaded on the Data page (never written anywhere)."""
+    df = st.session_state.get(USER_MODELS_KEY)
+    return df if isinstance(df, pd.DataFrame) and len(df) else None
+
+
 def filtered_models(models: pd.DataFrame) -> tuple[pd.DataFrame, Filters]:
+    """The catalog plus this session's uploaded models (column `user`), with the shared filters applied."""
     f = active_filters(models)
+    extra = user_models()
+    if extra is not None:
+        models = pd.concat([models.assign(user=False), extra], ignore_index=True)
+    else:
+        models = models.assign(user=False)
     return apply_filters(models, f), f

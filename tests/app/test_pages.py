@@ -114,3 +114,31 @@ def test_data_page_search_narrows_the_table():
     assert any("No models match" in i.value for i in at.info)
     at.text_input(key="data_q").set_value("").run()
     assert at.dataframe[0].value.shape[0] == before
+
+
+UPLOAD = ("id,name,organization,release_date,weights,license,architecture,params_total_b,kind\n"
+          "mine,<b>My</b> <script>alert(1)</script> model,My Lab,2025-01,open,apache-2.0,dense,3.5,base\n"
+          "broken,Broken,My Lab,2025-01,open,apache-2.0,dense,-1,base\n").encode()
+
+
+def test_upload_adds_your_models_to_every_page_and_lists_bad_rows():
+    at = run_page("pages/data.py")
+    n_before = int(run_page("pages/home.py").metric[0].value)
+    at.file_uploader(key="data_upload").set_value(("mine.csv", UPLOAD, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("1 of 2 rows added" in s.value for s in at.success)
+    problems = next(d.value for d in at.dataframe if "Row" in d.value.columns)
+    assert list(problems["Row"]) == [2] and problems["Field"].iloc[0] == "params_total_b"
+    table = at.dataframe[0].value
+    # the name arrives verbatim (as text: st.dataframe never renders HTML)
+    assert "★ <b>My</b> <script>alert(1)</script> model" in set(table["name"])
+    at.switch_page("pages/home.py").run()
+    assert int(metric(at, "Model variants")) == n_before + 1
+
+
+def test_bad_upload_shows_one_message_and_keeps_working():
+    at = run_page("pages/data.py")
+    at.file_uploader(key="data_upload").set_value(("notes.csv", b"\xff\xfe\x00garbage", "text/csv")).run()
+    assert not at.exception
+    assert any("UTF-8" in e.value for e in at.error)
+    assert at.dataframe[0].value.shape[0] > 0
