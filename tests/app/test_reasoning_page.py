@@ -1,0 +1,193 @@
+"""AppTest: the reasoning page runs on its own, and its main controls change what it draws."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "reasoning.py")
+
+
+def arr(v):
+    """plotly >= 6 typed-array JSON -> numpy."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+    return np.asarray(v)
+
+
+def spec(at, key):
+    el = at.get_by_key(key) if hasattr(at, "get_by_key") else None
+    if el is None:
+        raise AssertionError(f"no element with key {key}")
+    return json.loads(el.proto.spec)
+
+
+def curves(at, trace_name="GRPO", panel=0):
+    traces = [t for t in spec(at, "grpo_curves_chart")["data"] if t["name"] == trace_name]
+    return arr(traces[panel]["y"])
+
+
+@pytest.fixture()
+def at():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_page_runs_and_shows_every_view(at):
+    assert at.title[0].value == "Reasoning models: o1 vs R1, GRPO vs PPO"
+    keys = {"grpo_step_chart", "grpo_curves_chart", "grpo_memory_chart"}
+    for k in keys:
+        assert at.get_by_key(k).type == "plotly_chart"
+    names = {t["name"] for t in spec(at, "grpo_curves_chart")["data"]}
+    assert names == {"GRPO", "PPO", "REINFORCE"}
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    for needle in ("2402.03300", "2503.20783", "2501.12948"):
+        assert needle in text
+    labels = [m.label for m in at.metric]
+    assert any("arXiv v1" in lab for lab in labels) and any("Nature" in lab for lab in labels)
+    assert [m.value for m in at.metric] == ["15.6%", "71.0%", "77.9%"]
+    # the benchmark section shows either a chart or a clear empty/unavailable state, never an error
+    has_bench = any(el.type == "plotly_chart" for el in at.get("plotly_chart")
+                    if json.loads(el.proto.spec)["layout"].get("title", {}).get("text", "").startswith("Reasoning vs"))
+    assert has_bench or any("catalog" in i.value for i in at.info)
+    assert not at.error
+
+
+def test_url_keeps_main_options(at):
+    assert at.query_params["seed"] == ["0"] or at.query_params["seed"] == "0"
+    at.selectbox(key="grpo_normalize").set_value("none").run()
+    q = at.query_params["normalize"]
+    assert (q[0] if isinstance(q, list) else q) == "none"
+
+
+def test_url_params_seed_the_widgets():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["G"] = "16"
+    at.query_params["normalize"] = "std_sample"
+    at.query_params["seed"] = "7"
+    at.run()
+    assert not at.exception
+    assert at.select_slider(key="grpo_G").value == 16
+    assert at.selectbox(key="grpo_normalize").value == "std_sample"
+    assert at.number_input(key="grpo_seed").value == 7
+
+
+def test_bad_url_params_fall_back_to_defaults():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["G"] = "7"
+    at.query_params["normalize"] = "bogus"
+    at.query_params["seed"] = "abc"
+    at.run()
+    assert not at.exception
+    assert at.select_slider(key="grpo_G").value == 8
+    assert at.selectbox(key="grpo_normalize").value == "std_population"
+
+
+def test_changing_normalisation_changes_the_chart_data(at):
+    before_curve = curves(at)
+    before_adv = arr([t for t in spec(at, "grpo_step_chart")["data"] if t["name"] == "Advantage Â"][0]["y"])
+    at.selectbox(key="grpo_normalize").set_value("none").run()
+    assert not at.exception
+    after_curve = curves(at)
+    after_adv = arr([t for t in spec(at, "grpo_step_chart")["data"] if t["name"] == "Advantage Â"][0]["y"])
+    assert not np.allclose(before_curve, after_curve)
+    assert not np.allclose(before_adv, after_adv)
+    # PPO does not use group normalisation: same seed, same PPO curve
+    at2 = AppTest.from_file(PAGE, default_timeout=60).run()
+    np.testing.assert_allclose(curves(at2, "PPO"), curves(at, "PPO"))
+
+
+def test_changing_seed_and_group_size(at):
+    before = curves(at)
+    at.number_input(key="grpo_seed").set_value(3).run()
+    assert not np.allclose(before, curves(at))
+    at.select_slider(key="grpo_G").set_value(4).run()
+    adv = [t for t in spec(at, "grpo_step_chart")["data"] if t["name"] == "Advantage Â"][0]
+    assert len(arr(adv["y"])) == 4
+
+
+def test_step_through_controls_and_mu_one(at):
+    at.slider(key="grpo_mu").set_value(1).run()
+    for update in (1, 7):
+        at.slider(key="grpo_update").set_value(update).run()
+        ratio = [t for t in spec(at, "grpo_step_chart")["data"] if t["name"].startswith("Ratio")][0]
+        np.testing.assert_allclose(arr(ratio["y"]), 1.0)
+    at.slider(key="grpo_steps").set_value(20).run()
+    assert not at.exception
+    assert at.slider(key="grpo_update").value <= 20
+
+
+def test_memory_controls(at):
+    at.number_input(key="grpo_params_b").set_value(70.0).run()
+    data = spec(at, "grpo_memory_chart")["data"]
+    value = [t for t in data if t["name"].startswith("Value model")][0]
+    np.testing.assert_allclose(arr(value["y"]), [140.0, 0.0])
+    at.checkbox(key="grpo_optimizer").check().run()
+    data = spec(at, "grpo_memory_chart")["data"]
+    value = [t for t in data if t["name"].startswith("Value model")][0]
+    np.testing.assert_allclose(arr(value["y"]), [70 * 16, 0.0])
+
+
+def test_catalog_failure_shows_info_not_crash(monkeypatch, tmp_path):
+    """Point the page at a data folder that does not validate: the section degrades to st.info."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "broken.yaml").write_text("family: [unclosed\n")
+    import components.catalog.loader as loader
+
+    monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("does not validate" in i.value for i in at.info)
+    assert at.get_by_key("grpo_curves_chart").type == "plotly_chart"
+
+
+def _fake_catalog(monkeypatch, tmp_path, scores):
+    """A catalog stand-in: the page only needs load_catalog -> to_frame / scores_frame / benchmarks."""
+    import types
+
+    import pandas as pd
+
+    import components.catalog.frame as frame
+    import components.catalog.loader as loader
+
+    models = pd.DataFrame({"id": ["a/r", "b/g"], "name": ["Reasoner", "Generator"], "kind": ["reasoning", "instruct"],
+                           "organization": ["A", "B"], "weights": ["open", "closed"]})
+    bench = {"aime_2024": types.SimpleNamespace(name="AIME 2024"), "mmlu": types.SimpleNamespace(name="MMLU")}
+    monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(loader, "load_catalog", lambda d: types.SimpleNamespace(benchmarks=bench, version="test"))
+    monkeypatch.setattr(frame, "to_frame", lambda c: models)
+    monkeypatch.setattr(frame, "scores_frame", lambda c: pd.DataFrame(scores, columns=frame.SCORE_COLUMNS))
+
+
+def test_empty_state_when_catalog_has_no_reasoning_scores(monkeypatch, tmp_path):
+    _fake_catalog(monkeypatch, tmp_path, [
+        {"model_id": "b/g", "benchmark": "mmlu", "setting": "5-shot", "value": 80.0, "self_reported": True,
+         "source_url": "https://example.org", "version": None, "note": None}])
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("no scores on AIME 2024" in i.value for i in at.info)
+
+
+def test_benchmark_section_draws_catalog_scores(monkeypatch, tmp_path):
+    row = {"setting": "pass@1", "self_reported": True, "source_url": "https://example.org", "version": "v1",
+           "note": None}
+    _fake_catalog(monkeypatch, tmp_path, [
+        {**row, "model_id": "a/r", "benchmark": "aime_2024", "value": 70.0},
+        {**row, "model_id": "b/g", "benchmark": "aime_2024", "value": 20.0},
+        {**row, "model_id": "b/g", "benchmark": "mmlu", "value": 85.0}])
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = spec(at, "grpo_bench_chart")["data"]
+    bars = {(t["name"], t["xaxis"]): dict(zip(t["y"], arr(t["x"]).tolist())) for t in data}
+    assert bars[("Reasoning model", "x")] == {"Reasoner": 70.0}
+    assert bars[("Non-reasoning (generation) model", "x")] == {"Generator": 20.0}
+    assert bars[("Non-reasoning (generation) model", "x2")] == {"Generator": 85.0}
+    at.multiselect(key="grpo_benchmarks").unselect("mmlu").run()
+    assert {t["xaxis"] for t in spec(at, "grpo_bench_chart")["data"]} == {"x"}
