@@ -12,6 +12,7 @@ from components.ui.data import get_tables
 from components.ui.page import empty_state, show_url_notices
 from components.catalog.upload import parse_upload, template_csv
 from components.ui.data import load_catalog_cached
+from components.ui.hub import get_hub, hub_column_config, show_hub_check, snapshot_badge, with_hub
 from components.ui.sidebar import USER_MODELS_KEY, filtered_models, user_models
 
 MAX_QUERY = 200
@@ -58,6 +59,11 @@ else:
         info = FIELDS[name]
         return st.column_config.NumberColumn(info.title, help=info.help, format=info.fmt)
 
+    hub = get_hub()
+    view = with_hub(view, hub)
+    snapshot_badge(hub)
+    if hub is not None:
+        columns += ["downloads_30d", "likes", "hub_license"]
     if view["user"].any():
         view = view.assign(name=view["name"].where(~view["user"], "★ " + view["name"]))
         st.caption("★ = your uploaded models (this session only; no sources).")
@@ -84,6 +90,7 @@ else:
             "kind": "Kind",
             "hf_url": st.column_config.LinkColumn("Hugging Face", display_text=r"https://huggingface\.co/(.*)"),
             "id": "Id",
+            **(hub_column_config() if hub is not None else {}),
         },
     )
     export = export_models(df)
@@ -137,6 +144,8 @@ with st.expander("Data dictionary", icon=":material/menu_book:"):
           "In export": name in MODEL_COLUMNS} for name, info in FIELDS.items()]
     )
     st.dataframe(dictionary, hide_index=True, width="stretch")
+
+show_hub_check(tables.models, tables.licenses)
 
 with st.expander("How to cite, and how to correct a fact", icon=":material/format_quote:"):
     st.markdown(
