@@ -14,7 +14,14 @@ import plotly.graph_objects as go
 
 from components.catalog.fields import label
 
-from .style import OKABE_ITO, SERIES, WEIGHTS_COLORS, WEIGHTS_LABELS, ARCH_SYMBOLS, base_layout
+from .style import (
+    ARCH_SYMBOLS,
+    OKABE_ITO,
+    SERIES,
+    WEIGHTS_COLORS,
+    WEIGHTS_LABELS,
+    base_layout,
+)
 
 GRAINS = ("quarter", "year")
 COUNTS = ("variants", "families")
@@ -41,6 +48,22 @@ VOCAB_BANDS = [  # (upper bound exclusive, label, colour)
     (np.inf, "≥ 160k tokens", OKABE_ITO["vermillion"]),
 ]
 CONTEXT_TICKS = [2**k for k in range(10, 25)]
+SIZE_TICKS = [0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000, 3000]
+VOCAB_TICKS = [16_000, 32_000, 50_000, 64_000, 100_000, 128_000, 150_000, 200_000, 256_000, 512_000]
+
+
+def _log_ticks(ticks: list[float], values: pd.Series, fmt) -> dict:
+    """Explicit tick values/labels for a log axis (no unlabelled minor digits), within the data's range."""
+    v = values.dropna()
+    if v.empty:
+        return {}
+    lo, hi = float(v.min()) / 1.6, float(v.max()) * 1.6
+    keep = [t for t in ticks if lo <= t <= hi] or ticks
+    return dict(tickvals=keep, ticktext=[fmt(t) for t in keep])
+
+
+def _size_text(b: float) -> str:
+    return f"{b:g}B" if b < 1000 else f"{b / 1000:g}T"
 
 
 def _num(s: pd.Series) -> pd.Series:
@@ -65,6 +88,8 @@ def _fmt_tokens(n: float) -> str:
 
 def _merge_variants(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """One point per family and identical values (base/instruct twins), keeping every name for the hover."""
+    if df.empty:
+        return df.copy()
     keyed = df.assign(_fam=df["family_id"].fillna(df["id"]))
     agg = {c: "first" for c in df.columns if c not in ("name", "id", *keys)}
     agg.update(name=lambda s: ", ".join(s), id=lambda s: " ".join(s))
@@ -76,19 +101,62 @@ def _hidden(parts: dict[str, int]) -> dict[str, int]:
     return {k: int(v) for k, v in parts.items() if v}
 
 
+LABEL_OFFSETS = [(0, -28), (-45, -30), (45, -30), (0, -52), (-55, -54), (55, -54), (0, 28), (-45, 30), (45, 30),
+                 (0, -76), (-60, -78), (60, -78)]
+
+
+def _place_labels(xy: np.ndarray, widths: list[float], height: float = 16) -> list[tuple[int, int]]:
+    """Greedy label placement in (approximate) pixel space: for each point, the first offset whose
+    label box overlaps no label already placed (and no labelled point)."""
+    boxes: list[tuple[float, float, float, float]] = []
+    out = []
+    for (px, py), w in zip(xy, widths):
+        choice = LABEL_OFFSETS[0]
+        for ax, ay in LABEL_OFFSETS:
+            cx, cy = px + ax, py + ay  # the label box is centred on the arrow's tail
+            box = (cx - w / 2 - 2, cx + w / 2 + 2, cy - height / 2 - 2, cy + height / 2 + 2)
+            clash = any(not (box[1] < b[0] or box[0] > b[1] or box[3] < b[2] or box[2] > b[3]) for b in boxes)
+            clash = clash or any(box[0] <= qx <= box[1] and box[2] <= qy <= box[3] for qx, qy in xy)
+            if not clash:
+                choice = (ax, ay)
+                boxes.append(box)
+                break
+        out.append(choice)
+    return out
+
+
 def _label_annotations(fig: go.Figure, pts: pd.DataFrame, x: str, y: str, label_ids, *,
-                       log_y: bool = False, talk: bool = False) -> None:
-    """Arrowed labels for the chosen models (by id; a merged point is labelled by its first name)."""
+                       log_y: bool = False, talk: bool = False, size_px: tuple[int, int] = (640, 250)) -> None:
+    """Arrowed labels for the chosen models (by id; a merged point is labelled by its first name),
+    placed so that they do not overlap at the usual chart size."""
     wanted = set(label_ids)
-    hit = pts[pts["id"].map(lambda ids: bool(wanted & set(ids.split())))]
-    hit = hit.sort_values(x)
-    for i, (_, r) in enumerate(hit.iterrows()):
-        xv = np.log10(r[x])
-        yv = np.log10(r[y]) if log_y else r[y]
-        fig.add_annotation(x=xv, y=yv, text=str(r["name"]).split(", ")[0], showarrow=True, arrowhead=0,
-                           arrowwidth=1, arrowcolor="#6E7781", ax=30 if i % 2 == 0 else -30,
-                           ay=-32 if i % 2 == 0 else 30, font=dict(size=16 if talk else 11),
-                           bgcolor="rgba(255,255,255,0.8)")
+    if pts.empty:
+        return
+    hit = pts.loc[pts["id"].map(lambda ids: bool(wanted & set(ids.split()))).astype(bool)]
+    if hit.empty:
+        return
+    hit = hit.sort_values(y, ascending=False)
+    xs = np.log10(pts[x].to_numpy(dtype="float64"))
+    ys = pts[y].to_numpy(dtype="float64")
+    ys = np.log10(ys) if log_y else ys
+
+    def span(v: np.ndarray) -> tuple[float, float]:
+        lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+        return lo, (hi - lo) or 1.0
+
+    (x0, dx), (y0, dy) = span(xs), span(ys)
+    hx = np.log10(hit[x].to_numpy(dtype="float64"))
+    hy = hit[y].to_numpy(dtype="float64")
+    hy = np.log10(hy) if log_y else hy
+    # pixel space: x to the right, y downwards (annotation offsets use the same convention)
+    xy = np.column_stack([(hx - x0) / dx * size_px[0], (1 - (hy - y0) / dy) * size_px[1]])
+    names = [str(n).split(", ")[0] for n in hit["name"]]
+    char = 9.5 if talk else 6.2
+    offsets = _place_labels(xy, [len(n) * char for n in names], height=22 if talk else 15)
+    for xv, yv, name, (ax, ay) in zip(hx, hy, names, offsets):
+        fig.add_annotation(x=xv, y=yv, text=name, showarrow=True, arrowhead=0, arrowwidth=1,
+                           arrowcolor="#6E7781", ax=ax, ay=ay,
+                           font=dict(size=16 if talk else 11), bgcolor="rgba(255,255,255,0.8)")
 
 
 # ------------------------------------------------------------------ vocabulary vs size
@@ -127,8 +195,11 @@ def vocab_vs_size(df: pd.DataFrame, *, label_ids=DEFAULT_VOCAB_LABELS, talk: boo
                                              line=dict(width=1.5, color=OKABE_ITO["grey"]))))
     _label_annotations(fig, pts, "params_total_b", "vocab_size", label_ids, log_y=True, talk=talk)
     base_layout(fig, title="Vocabulary size vs model size", talk=talk, dark=dark, height=440)
-    fig.update_xaxes(type="log", title_text=label("params_total_b") + ", log scale")
-    fig.update_yaxes(type="log", title_text=label("vocab_size") + ", log scale")
+    fig.update_xaxes(type="log", title_text=label("params_total_b") + ", log scale",
+                     **_log_ticks(SIZE_TICKS, pts.get("params_total_b", pd.Series(dtype=float)), _size_text))
+    fig.update_yaxes(type="log", title_text=label("vocab_size") + ", log scale",
+                     **_log_ticks(VOCAB_TICKS, pts.get("vocab_size", pd.Series(dtype=float)),
+                                  lambda t: f"{t / 1000:g}k"))
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
     return fig, hidden
 
@@ -163,8 +234,9 @@ def share_vs_size(df: pd.DataFrame, *, label_ids=DEFAULT_VOCAB_LABELS, talk: boo
             marker=dict(size=16 if talk else 11, color=color, line=dict(width=0.5, color="#333"))))
     _label_annotations(fig, pts, "params_total_b", "share", label_ids, talk=talk)
     base_layout(fig, title="Share of parameters in the input embedding", talk=talk, dark=dark, height=440)
-    fig.update_xaxes(type="log", title_text=label("params_total_b") + ", log scale")
-    fig.update_yaxes(title_text="Input embedding ÷ total parameters (%)", ticksuffix="%", rangemode="tozero")
+    fig.update_xaxes(type="log", title_text=label("params_total_b") + ", log scale",
+                     **_log_ticks(SIZE_TICKS, pts.get("params_total_b", pd.Series(dtype=float)), _size_text))
+    fig.update_yaxes(title_text="Input embedding ÷ total (%)", ticksuffix="%", rangemode="tozero")
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
     return fig, hidden
 
@@ -249,7 +321,7 @@ def _stacked(df: pd.DataFrame, col: str, order: list, names: dict, colors: dict,
                         hovertemplate="%{x}: %{y} " + noun + " · " + names.get(value, str(value)) + "<extra></extra>")
     base_layout(fig, title=title, talk=talk, dark=dark, height=380)
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom",
-                                                   title=dict(text=legend_title)), bargap=0.15)
+                                                   title=dict(text=legend_title), traceorder="normal"), bargap=0.15)
     fig.update_xaxes(title_text=f"Release {grain}", type="category")
     fig.update_yaxes(title_text=("Model variants" if count == "variants" else "Model families") + " released")
     return fig
@@ -320,7 +392,7 @@ def default_size_groups(df: pd.DataFrame, group: str = "organization", n: int = 
 def params_over_time(df: pd.DataFrame, groups: list[str], *, group: str = "organization", talk: bool = False,
                      dark: bool = False) -> tuple[go.Figure, dict[str, int]]:
     """Total parameters over time for the chosen groups (log y): every distinct size as a marker,
-    a line through each group's largest model per release date."""
+    and a step line for each group's largest model so far."""
     gid, gname = group_column(group)
     size = _num(df["params_total_b"])
     dated = df["release_dt"].notna()
@@ -338,17 +410,18 @@ def params_over_time(df: pd.DataFrame, groups: list[str], *, group: str = "organ
         pts = (part.sort_values(["release_dt", "params_total_b", "id"])
                .groupby(["release_dt", "params_total_b"], sort=True)
                .agg(name=("name", lambda s: ", ".join(s)), date=("release_date", "first")).reset_index())
-        top = pts.groupby("release_dt")["params_total_b"].max()
+        top = pts.groupby("release_dt")["params_total_b"].max().cummax()
         fig.add_trace(go.Scatter(x=top.index, y=top.to_numpy(), mode="lines", name=name, legendgroup=g,
-                                 line=dict(color=color, width=3 if talk else 2), hoverinfo="skip",
+                                 line=dict(color=color, width=3 if talk else 2), line_shape="hv", hoverinfo="skip",
                                  showlegend=False))
         fig.add_trace(go.Scatter(
             x=pts["release_dt"], y=pts["params_total_b"], mode="markers", name=name, legendgroup=g,
             text=pts["name"], customdata=pts["date"],
             hovertemplate=f"<b>%{{text}}</b><br>{name} · %{{customdata}}<br>Total: %{{y:.3g}}B<extra></extra>",
             marker=dict(size=12 if talk else 8, color=color, line=dict(width=0.5, color="#333"))))
-    base_layout(fig, title=f"Total parameters per {group} over time", talk=talk, dark=dark, height=420)
-    fig.update_yaxes(type="log", title_text=label("params_total_b") + ", log scale")
+    base_layout(fig, title=f"Total parameters per {group} over time", talk=talk, dark=dark, height=460)
+    fig.update_yaxes(type="log", title_text=label("params_total_b") + ", log scale",
+                     **_log_ticks(SIZE_TICKS, data["params_total_b"], _size_text))
     fig.update_xaxes(title_text="Release date")
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
     return fig, hidden

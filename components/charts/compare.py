@@ -30,7 +30,7 @@ OBLIGATION_LABELS = {
     "attribution": "Attribution required",
     "naming": "Naming rules",
     "acceptable_use_policy": "Acceptable-use policy",
-    "output_training_limit": "Limits on training other models with outputs",
+    "output_training_limit": "Output-use limits",
     "territorial_exclusion": "Territorial exclusions",
     "gated_download": "Gated download",
 }
@@ -187,7 +187,8 @@ def license_clauses(sel: pd.DataFrame, licenses: pd.DataFrame) -> list[dict]:
         L = lic.loc[lid]
         for ob, ob_label in OBLIGATION_LABELS.items():
             ex = L.get(f"{ob}_excerpt")
-            if L.get(ob) is True and not _is_missing(ex):
+            applies = L.get(ob)
+            if not _is_missing(applies) and bool(applies) and not _is_missing(ex):
                 url = L.get(f"{ob}_url")
                 out.append({"model": names[m["id"]], "license": str(L["name"]), "obligation": ob_label,
                             "excerpt": str(ex), "url": None if _is_missing(url) else str(url)})
@@ -289,7 +290,7 @@ def params_scale_figure(sel: pd.DataFrame, *, talk: bool = False, dark: bool = F
                 height=140 + 70 * len(y))
     known = np.nanmax(np.r_[total, active, 1.0])
     fig.update_layout(barmode="group", bargap=0.25,
-                      legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom", traceorder="reversed"))
+                      legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom", traceorder="normal"))
     fig.update_xaxes(title_text=f"{label('params_total_b').replace('Total parameters', 'Parameters')} (linear)",
                      range=[0, known * 1.18], rangemode="tozero")
     fig.update_yaxes(autorange="reversed", type="category")

@@ -5,7 +5,8 @@ Pure: DataFrames + options in, data / go.Figure out. The page reports `SizeScore
 
 Picking one score per model (a model may have several for a benchmark): the benchmark's most
 common setting (counted over distinct models in the whole scores table, so the pick does not move
-with the filters) when the model has a score in it, otherwise the model's first listed score.
+with the filters; a stated setting beats "not stated") when the model has a score in it, otherwise the
+model's first listed score.
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", str(text).lower())
 
 
+def short_name(name) -> str:
+    """Label text: the name without a trailing parenthetical ('Grok-1 (open base checkpoint)' -> 'Grok-1')."""
+    text = re.sub(r"\s*\([^()]*\)$", "", str(name)).strip()
+    return text or str(name)
+
+
 def default_spotlight(models: pd.DataFrame) -> list[str]:
     """Ids of the seed article's models that exist in `models` (by id, else by exact normalised name)."""
     ids = set(models["id"])
@@ -102,8 +109,8 @@ def benchmark_info(benchmarks: pd.DataFrame, benchmark: str) -> dict:
 
 
 def main_setting(scores: pd.DataFrame, benchmark: str) -> str | None:
-    """The benchmark's most common setting, counted over distinct models; ties: stated before
-    unstated, then alphabetical. None when the benchmark has no scores."""
+    """The benchmark's most common stated setting, counted over distinct models (ties: alphabetical);
+    'setting not stated' only when no score states one. None when the benchmark has no scores."""
     s = scores[scores["benchmark"] == benchmark]
     if s.empty:
         return None
@@ -111,7 +118,7 @@ def main_setting(scores: pd.DataFrame, benchmark: str) -> str | None:
     counts = pd.DataFrame({"model": s["model_id"].to_numpy(), "key": key.to_numpy()}).drop_duplicates()
     counts = counts.groupby("key").size().rename("n").reset_index()
     counts["unstated"] = counts["key"].eq(NO_SETTING)
-    counts = counts.sort_values(["n", "unstated", "key"], ascending=[False, True, True], kind="stable")
+    counts = counts.sort_values(["unstated", "n", "key"], ascending=[True, False, True], kind="stable")
     return counts["key"].iloc[0]
 
 
@@ -150,8 +157,8 @@ class SizeScoreData:
 
 def _fmt_b(values: pd.Series) -> pd.Series:
     v = pd.to_numeric(values, errors="coerce")
-    big = v.map(lambda x: f"{x:,.0f}B" if x == x else "")
-    small = v.map(lambda x: f"{x:.3g}B" if x == x else "")
+    big = v.map(lambda x: f"{x:,.0f}B" if pd.notna(x) else "")
+    small = v.map(lambda x: f"{x:.3g}B" if pd.notna(x) else "")
     return pd.Series(np.where(v >= 100, big, small), index=values.index).astype(object)
 
 
@@ -176,7 +183,7 @@ def size_score_data(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, 
     closed = ~merged["weights"].isin(["open", "gated_open"])
     hidden = {
         f"no {bench['name']} score": int((~has_score).sum()),
-        "closed weights, size not disclosed": int((has_score & ~has_size & closed).sum()),
+        "closed weights with undisclosed size": int((has_score & ~has_size & closed).sum()),
         ("no total size" if size in ("total", "both") else f"no {size} size"): int(
             (has_score & ~has_size & ~closed).sum()),
     }
@@ -253,17 +260,36 @@ def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
     return vals, [f"{v:g}B" if v < 1000 else f"{v / 1000:g}T" for v in vals]
 
 
+def _crosses(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Do segments a and b (x1, y1, x2, y2) properly intersect?"""
+    def orient(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    p1, p2, q1, q2 = a[:2], a[2:], b[:2], b[2:]
+    d1, d2 = orient(q1, q2, p1), orient(q1, q2, p2)
+    d3, d4 = orient(p1, p2, q1), orient(p1, p2, q2)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
 def _place_labels(px: np.ndarray, py: np.ndarray, texts: list[str], all_px: np.ndarray, all_py: np.ndarray,
-                  width: float, height: float, font: float) -> list[tuple[float, float]]:
+                  width: float, height: float, font: float,
+                  narrow_width: float | None = None) -> list[tuple[float, float]]:
     """Greedy label placement in pixel space: for each label pick the offset (ax, ay; plotly's
-    annotation convention, ay down) whose box overlaps the fewest placed labels and points."""
-    cands = [(28, -26), (-28, -26), (28, 26), (-28, 26), (0, -38), (0, 38), (55, -50), (-55, -50),
-             (55, 50), (-55, 50), (80, 0), (-80, 0), (0, -70), (0, 70), (90, -80), (-90, -80)]
+    annotation convention, ay down, the label box centred there) whose box keeps clear of the labels
+    placed so far, of the points, of the other leader lines and of the plot edges. Offsets are built
+    from the label's size, so a box never sits on its own point."""
+    dirs = [(1, 1), (-1, 1), (1, -1), (-1, -1), (0, 1), (0, -1), (1, 0), (-1, 0)]  # y up
     placed: list[tuple[float, float, float, float]] = []
+    leaders: list[tuple[float, float, float, float]] = []
     out = []
-    h = font + 6
+    h = font + 10
     for i in np.argsort(px, kind="stable"):
         w = 0.6 * font * len(texts[i]) + 8
+        cands = []
+        for gap in (12, 36, 64):
+            for dx, dy in dirs:
+                ax = dx * (w / 2 + gap * (0.6 if dy else 1))
+                ay = -dy * (h / 2 + gap)
+                cands.append((round(ax), round(ay)))
         best, best_cost = cands[0], math.inf
         for k, (ax, ay) in enumerate(cands):
             cx, cy = px[i] + ax, py[i] - ay  # label centre, y up
@@ -276,13 +302,19 @@ def _place_labels(px: np.ndarray, py: np.ndarray, texts: list[str], all_px: np.n
                     cost += 1000 + ox * oy
             inside = ((all_px > box[0] - 4) & (all_px < box[2] + 4) & (all_py > box[1] - 4) & (all_py < box[3] + 4))
             cost += 40 * int(inside.sum())
+            seg = (px[i], py[i], cx, cy)
+            cost += 300 * sum(_crosses(seg, other) for other in leaders)
             out_x = max(0, -box[0]) + max(0, box[2] - width)
+            if narrow_width:  # the same chart drawn narrower: points move, pixel offsets do not
+                nx = px[i] * narrow_width / width + ax
+                out_x += max(0, -(nx - w / 2)) + max(0, nx + w / 2 - narrow_width)
             out_y = max(0, -box[1]) + max(0, box[3] - height)
             cost += 50 * (out_x + out_y)
             if cost < best_cost:
                 best, best_cost = (ax, ay), cost
         cx, cy = px[i] + best[0], py[i] - best[1]
         placed.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+        leaders.append((px[i], py[i], cx, cy))
         out.append((int(i), best))
     result = [(0.0, 0.0)] * len(texts)
     for i, off in out:
@@ -291,16 +323,18 @@ def _place_labels(px: np.ndarray, py: np.ndarray, texts: list[str], all_px: np.n
 
 
 def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, dark: bool = False,
-                      height: int = 600, plot_width: float = 900) -> go.Figure:
+                      height: int = 620, plot_width: float = 740) -> go.Figure:
     """Scatter of score vs size (log x), coloured by license tier; filled = self-reported, open =
-    independent; diamonds = MoE; Pareto frontier step line; spotlight models labelled."""
+    independent; diamonds = MoE; Pareto frontier step line; spotlight models labelled.
+
+    talk=True lays the chart out for a 1920×1080 slide (legend at the right). Mark and label sizes stay
+    at screen values: the page's show_chart applies style.slide_style, which scales them by 1.5."""
     p = data.points
     bench_name = data.bench["name"]
     hib = data.bench.get("higher_is_better", True)
     fig = go.Figure()
-    title = f"{bench_name} vs {SIZE_MODE_LABELS[data.size].split(' (')[0].lower()} parameters"
-    if data.size == "both":
-        title = f"{bench_name} vs parameters (MoE: active → total)"
+    title = f"{bench_name} vs " + {"total": "total parameters", "active": "active parameters",
+                                   "effective": "effective size", "both": "size (MoE: active → total)"}[data.size]
     base_layout(fig, title=title, talk=talk, dark=dark, height=None if talk else height)
     unit = data.bench.get("unit")
     fig.update_yaxes(title_text=f"{bench_name} ({unit})" if unit else bench_name)
@@ -309,7 +343,7 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
         return fig
 
     scatter = go.Scattergl if len(p) > SCATTERGL_ABOVE else go.Scatter
-    msize = 15 if talk else 10
+    msize = 10
     arch_symbol = p["architecture"].map(lambda a: ARCH_SYMBOLS.get(a if isinstance(a, str) else None)).fillna(
         "circle").astype(str).str.replace("-open", "", regex=False)
     symbols = np.where(p["self_reported"], arch_symbol, arch_symbol + "-open")
@@ -324,10 +358,10 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
     front_names = list(p["name"].to_numpy()[pareto_frontier(xs_all, p["score"].to_numpy(), higher_is_better=hib)])
     front_names += [""] * (len(fx) - len(front_names))
     fig.add_trace(go.Scatter(
-        x=fx, y=fy, mode="lines", line=dict(shape="hv", color=FRONTIER_COLOR, width=2.5 if talk else 1.6,
+        x=fx, y=fy, mode="lines", line=dict(shape="hv", color="#F5F5F5" if dark else FRONTIER_COLOR, width=1.6,
                                             dash="dot"),
         name="Pareto frontier" + (" (by total size)" if data.size == "both" else ""),
-        text=front_names, hovertemplate="Frontier: %{text} %{y}<extra></extra>", legendrank=900))
+        text=front_names, hovertemplate="Frontier: %{text} %{y}<extra></extra>", legendrank=990))
 
     for tier in TIER_ORDER:
         mask = (tiers == tier).to_numpy() if tier is not None else tiers.isna().to_numpy()
@@ -343,7 +377,7 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
                 n = int(has.sum())
                 lx = np.column_stack([sub["x_active"].to_numpy()[has], x[has], np.full(n, np.nan)]).ravel()
                 ly = np.column_stack([y[has], y[has], np.full(n, np.nan)]).ravel()
-                fig.add_trace(scatter(x=lx, y=ly, mode="lines", line=dict(color=color, width=3 if talk else 2),
+                fig.add_trace(scatter(x=lx, y=ly, mode="lines", line=dict(color=color, width=2),
                                       opacity=0.55, legendgroup=str(tier), showlegend=False, hoverinfo="skip",
                                       name=TIER_LABELS[tier] + " (active → total)", connectgaps=False))
                 x = np.concatenate([x, sub["x_active"].to_numpy()[has]])
@@ -353,8 +387,8 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
         fig.add_trace(scatter(
             x=x, y=y, mode="markers", name=TIER_LABELS[tier], legendgroup=str(tier),
             marker=dict(color=color, symbol=list(sym), size=msize, opacity=0.9,
-                        line=dict(color=color, width=2 if talk else 1.6)),
-            customdata=cdata, hovertemplate=HOVER))
+                        line=dict(color=color, width=1.6)),
+            customdata=cdata, hovertemplate=HOVER, legendrank=100 + TIER_ORDER.index(tier)))
 
     # Legend keys for marker fill and shape (no data: they only explain the encoding).
     key_color = "#6E7781"
@@ -374,33 +408,44 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
     fig.update_yaxes(range=[y0, y1])
 
     spot = p[p["id"].isin(list(spotlight))]
+    n_legend = sum(1 for t in fig.data if t.showlegend is not False)
+    legend_rows = math.ceil(n_legend / 3)
+    top = 120 if talk else 78 + legend_rows * 20
     if len(spot):
-        fh = height if not talk else 1080
-        pw, ph = (1920 - 200, 1080 - 300) if talk else (plot_width, fh - 200)
-        font = 20 if talk else 12
+        # Plot area in pixels at the narrowest likely rendering: talk mode on a 1280 px screen (760 px
+        # tall, legend at the right), or the page at 1280 px with the sidebar. Labels that clear each
+        # other there also clear each other in the wider 1920×1080 export (points spread, offsets stay).
+        pw, ph = (580, 760 - top - 150) if talk else (plot_width, height - top - 60)
+        font = 12  # slide_style makes it 18 on slides
+        place_font = 18 if talk else font
 
         def to_px(xv, yv):
             return ((np.log10(xv) - lx0) / (lx1 - lx0) * pw, (yv - y0) / (y1 - y0) * ph)
 
         spx, spy = to_px(spot["x"].to_numpy(), spot["score"].to_numpy())
         apx, apy = to_px(p["x"].to_numpy(), p["score"].to_numpy())
-        texts = [str(t) for t in spot["name"]]
-        offsets = _place_labels(spx, spy, texts, apx, apy, pw, ph, font)
+        texts = [short_name(t) for t in spot["name"]]
+        offsets = _place_labels(spx, spy, texts, apx, apy, pw, ph, place_font,
+                                narrow_width=(0.8 if talk else 0.6) * pw)
         for (ax, ay), xv, yv, text in zip(offsets, spot["x"], spot["score"], texts, strict=True):
             fig.add_annotation(x=math.log10(xv), y=yv, text=text, ax=ax, ay=ay, showarrow=True, arrowhead=0,
-                               arrowwidth=1, arrowcolor="#57606A", font=dict(size=font),
-                               bgcolor="rgba(255,255,255,0.85)" if not dark else "rgba(14,17,23,0.85)",
+                               arrowwidth=1, arrowcolor="#AAB2BA" if dark else "#57606A", font=dict(size=font),
+                               bgcolor="rgba(255,255,255,0.7)" if not dark else "rgba(14,17,23,0.7)",
                                borderpad=2)
 
     n_settings = len(data.settings)
-    top = next(iter(data.settings), None)
-    sub = f"{len(p)} models · " + (f"setting: {top}" if n_settings == 1 else
-                                   f"mostly {top} ({data.settings.get(top, 0)} of {len(p)}), "
+    main = next(iter(data.settings), None)
+    sub = f"{len(p)} models · " + (f"setting: {main}" if n_settings == 1 else
+                                   f"mostly {main} ({data.settings.get(main, 0)} of {len(p)}), "
                                    f"{n_settings - 1} other setting{'s' if n_settings > 2 else ''}")
+    if talk:
+        legend = dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02, traceorder="normal")
+    else:
+        legend = dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, traceorder="normal",
+                      entrywidth=1 / 3, entrywidthmode="fraction")
     fig.update_layout(
-        title_subtitle_text=sub,
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
-        margin=dict(t=150 if talk else 120),
-        hovermode="closest",
+        title=dict(subtitle=dict(text=sub, font=dict(size=22 if talk else 13)), yref="container",
+                   y=0.985 if talk else 0.98, yanchor="top"),
+        legend=legend, margin=dict(t=top), hovermode="closest",
     )
     return fig

@@ -19,7 +19,13 @@ import yaml
 from components.catalog.fields import label
 
 from .style import (
-    ARCH_SYMBOLS, OKABE_ITO, TIER_COLORS, TIER_LABELS, WEIGHTS_COLORS, WEIGHTS_LABELS, base_layout,
+    ARCH_SYMBOLS,
+    OKABE_ITO,
+    TIER_COLORS,
+    TIER_LABELS,
+    WEIGHTS_COLORS,
+    WEIGHTS_LABELS,
+    base_layout,
 )
 
 LANES = {"org": "organization", "family": "family"}
@@ -114,7 +120,7 @@ def lane_layout(df: pd.DataFrame, lanes: str = "org") -> tuple[list[str], pd.Ser
 
 
 def _fmt_b(v: pd.Series) -> pd.Series:
-    return v.map(lambda x: f"{x:,.3g} B" if x == x else "")
+    return v.map(lambda x: f"{x:,.3g} B" if pd.notna(x) else "")
 
 
 def _hover_columns(df: pd.DataFrame) -> np.ndarray:
@@ -193,7 +199,29 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     gl = len(shown) > GL_THRESHOLD
     Trace = go.Scattergl if gl else go.Scatter
     frame_months = _frame_months(shown["release_dt"].min(), asof) if animate else []
-    data_traces: list[tuple[int, pd.DataFrame, type]] = []  # (trace index, rows, trace class) for frames
+    x_lo = shown["release_dt"].min().to_period("M").to_timestamp() - pd.Timedelta(days=20)
+    x_hi = month_end(asof) + pd.Timedelta(days=10)
+    # (trace index, release date per point, y per point, trace class): what the replay frames hide or show
+    data_traces: list[tuple[int, np.ndarray, np.ndarray, type]] = []
+
+    # Landmarks: positions from the models' own rows; missing or filtered-out models are not drawn.
+    marks = pd.DataFrame()
+    if landmarks is not None and len(landmarks):
+        marks = landmarks.drop_duplicates("model_id").merge(shown, left_on="model_id", right_on="id", how="inner")
+        marks = marks.sort_values(["release_dt", "model_id"], kind="stable").reset_index(drop=True)
+    band_rows = 0
+    if len(marks):
+        side, row = _landmark_rows(marks, x_lo, x_hi, talk=talk)
+        band_rows = int(row.max()) + 1
+        label_y = -0.75 - row * BAND_ROW
+        n = len(marks)
+        lx = np.repeat(marks["release_dt"].to_numpy(), 3).astype("datetime64[ns]")
+        lx[2::3] = np.datetime64("NaT")
+        ly = np.column_stack([label_y, marks["_y"].to_numpy(), np.full(n, np.nan)]).ravel()
+        fig.add_trace(go.Scatter(x=pd.Series(lx), y=ly, mode="lines", name="Landmark line", showlegend=False,
+                                 line=dict(color=LAG_COLOR, width=1, dash="dot"), hoverinfo="skip",
+                                 connectgaps=False))
+        data_traces.append((len(fig.data) - 1, lx, ly, go.Scatter))
 
     for value in [*order, None]:
         rows = shown[(cat == value).to_numpy()] if value is not None else shown[cat.isna().to_numpy()]
@@ -202,48 +230,46 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         name = labels.get(value, "Unknown") if value is not None else "Unknown / not recorded"
         color = colors.get(value, UNKNOWN_COLOR)
         fig.add_trace(Trace(
-            x=rows["release_dt"], y=rows["_y"].to_numpy(), mode="markers", name=name,
-            legendgroup="color", legendgrouptitle_text=legend_title,
+            x=rows["release_dt"], y=rows["_y"].to_numpy(), mode="markers", name=name, legendgroup=name,
+            showlegend=False,
             marker=dict(color=color, size=rows["_size"].to_numpy(), symbol=rows["_symbol"].tolist(),
                         opacity=0.85, line=dict(width=1, color=color if gl else "white")),
             customdata=_hover_columns(rows), hovertemplate=HOVER, ids=rows["id"].tolist() if not gl else None,
         ))
-        data_traces.append((len(fig.data) - 1, rows, Trace))
+        data_traces.append((len(fig.data) - 1, rows["release_dt"].to_numpy(), rows["_y"].to_numpy(), Trace))
+        # Legend entry with a plain filled marker (a trace's legend symbol copies its first point's shape).
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=name, legendrank=100,
+                                 hoverinfo="skip", marker=dict(symbol="circle", size=11, color=color)))
 
-    # Landmarks: positions from the models' own rows; missing or filtered-out models are not drawn.
-    marks = pd.DataFrame()
-    if landmarks is not None and len(landmarks):
-        marks = landmarks.drop_duplicates("model_id").merge(shown, left_on="model_id", right_on="id", how="inner")
-        marks = marks.sort_values(["release_dt", "model_id"], kind="stable")
+    ink = "#F5F5F5" if dark else "#1F2328"
     if len(marks):
-        x0, x1 = shown["release_dt"].min(), month_end(asof)
-        frac = ((marks["release_dt"] - x0) / max(x1 - x0, pd.Timedelta(days=1))).to_numpy(dtype="float64")
-        side = np.where(frac < 0.2, "right", np.where(frac > 0.75, "left", "center"))
-        vert = np.where(np.arange(len(marks)) % 2 == 0, "top", "bottom")
         fig.add_trace(go.Scatter(
-            x=marks["release_dt"], y=marks["_y"].to_numpy(), mode="markers+text", name="Landmark",
-            text=marks["label"].tolist(), textposition=[f"{v} {s}" for v, s in zip(vert, side)],
-            textfont=dict(size=(18 if talk else 12), color="#F5F5F5" if dark else "#1F2328",
-                          shadow="auto"),
-            marker=dict(symbol="circle-open", size=marks["_size"].to_numpy() + 10,
-                        color="#F5F5F5" if dark else "#1F2328", line=dict(width=1.5)),
-            hoverinfo="skip", legendgroup="landmark", showlegend=True,
-        ))
-        data_traces.append((len(fig.data) - 1, marks, go.Scatter))
+            x=marks["release_dt"], y=marks["_y"].to_numpy(), mode="markers", name="Landmark (seed article)",
+            marker=dict(symbol="circle-open", size=marks["_size"].to_numpy() + 8, color=ink, line=dict(width=1.5)),
+            hoverinfo="skip", legendrank=300))
+        data_traces.append((len(fig.data) - 1, marks["release_dt"].to_numpy(), marks["_y"].to_numpy(), go.Scatter))
+        fig.add_trace(go.Scatter(
+            x=marks["release_dt"], y=label_y, mode="text", name="Landmark label", showlegend=False,
+            text=[f" {t} " for t in marks["label"]], textposition=[f"middle {s}" for s in side],
+            textfont=dict(size=(20 if talk else 12), color=ink), hoverinfo="skip"))
+        data_traces.append((len(fig.data) - 1, marks["release_dt"].to_numpy(), label_y, go.Scatter))
         meta["landmarks"] = marks["label"].tolist()
 
     # Shape legend (no data): what the marker symbols mean.
     shape_items = [("Dense", ARCH_SYMBOLS["dense"]), ("Mixture of experts", ARCH_SYMBOLS["moe"])]
     if unknown_size:
-        shape_items.append(("Size unknown (small, hollow)", "circle-open"))
+        shape_items.append(("Size unknown", "circle-open"))
     for text, symbol in shape_items:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=text, legendgroup="shape",
-                                 legendgrouptitle_text="Marker", hoverinfo="skip",
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=text,
+                                 hoverinfo="skip", legendrank=200,
                                  marker=dict(symbol=symbol, size=11, color=UNKNOWN_COLOR)))
 
     n_lanes = len(lane_names)
-    per_lane = 26 if lanes == "family" else 34
-    height = int(min(max(200 + per_lane * n_lanes, 420), 1400))
+    per_lane = (44 if talk else 26) if lanes == "family" else (48 if talk else 34)
+    plot_h = per_lane * (n_lanes + band_rows * BAND_ROW + (0.4 if band_rows else 0))
+    top = (330 if talk else 190) if len(frame_months) > 1 else (255 if talk else 135)
+    bottom = 110 if talk else 60
+    height = 1080 if talk else int(min(max(top + bottom + plot_h, 420), 1600))
     base_layout(fig, title=title, talk=talk, dark=dark, height=height)
     notes = [f"{len(shown)} models released by {asof}"]
     if later:
@@ -252,41 +278,87 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         notes.append(f"{unknown_size} of unknown size drawn small and hollow")
     if no_date:
         notes.append(f"{no_date} hidden: no release date")
-    subtitle = " · ".join(notes) + ". Marker size: total parameters (log scale)."
-    fig.update_layout(title_subtitle_text=subtitle, meta=meta,
-                      legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
-                                  groupclick="toggleitem", tracegroupgap=14),
-                      hovermode="closest")
-    x_lo = shown["release_dt"].min().to_period("M").to_timestamp() - pd.Timedelta(days=20)
-    fig.update_xaxes(title_text=label("release_date"), range=[x_lo, month_end(asof) + pd.Timedelta(days=10)],
-                     showgrid=True)
-    fig.update_yaxes(title_text=label(LANES[lanes]), tickvals=list(range(n_lanes)), ticktext=lane_names,
-                     range=[n_lanes - 0.5, -0.5], showgrid=True, zeroline=False, automargin=True)
+    subtitle = (" · ".join(notes) + f".<br>Colour: {legend_title.lower()}; shape: dense or MoE; "
+                "size: total parameters (log scale).")
+    fig.update_layout(
+        title=dict(subtitle_text=subtitle, yref="container", y=1 - 8 / height, yanchor="top"),
+        meta=meta, hovermode="closest", margin=dict(t=top, b=bottom, r=20),
+        legend=dict(orientation="h", yref="container", y=1 - (150 if talk else 78) / height, yanchor="top",
+                    xref="container", x=0.005, xanchor="left", traceorder="normal", itemsizing="constant",
+                    font=dict(size=18 if talk else 12)))
+    fig.update_xaxes(title_text=label("release_date"), range=[x_lo, x_hi], showgrid=True)
+    fig.update_yaxes(title_text=label(LANES[lanes]), tickvals=list(range(n_lanes)), ticktext=[short_lane(n) for n in lane_names],
+                     range=[n_lanes - 0.5, -0.5 - band_rows * BAND_ROW - (0.4 if band_rows else 0)],
+                     showgrid=True, zeroline=False, automargin=True)
     meta["lanes"] = lane_names
+    meta["lane_by"] = label(LANES[lanes])
 
     if len(frame_months) > 1:
-        _add_replay(fig, data_traces, frame_months, gl=gl, talk=talk)
+        _add_replay(fig, data_traces, frame_months, gl=gl, talk=talk, plot_h=height - top - bottom)
         meta["frames"] = frame_months
     fig.update_layout(meta=meta)
     return fig
 
 
-def _add_replay(fig: go.Figure, data_traces: list, months: list[str], *, gl: bool, talk: bool) -> None:
+BAND_ROW = 0.8  # height of one landmark-label row, in lanes
+LANE_LABEL_MAX = 22
+
+
+def short_lane(name: str, max_len: int = LANE_LABEL_MAX) -> str:
+    """A lane label that fits: the name, or its parenthesised short form ('Technology Innovation Institute
+    (TII)' -> 'TII'), or the name cut with an ellipsis. The hover card keeps the full name."""
+    if len(name) <= max_len:
+        return name
+    if name.endswith(")") and "(" in name:
+        inner = name[name.rindex("(") + 1:-1].strip()
+        if 0 < len(inner) <= max_len:
+            return inner
+    return name[: max_len - 1].rstrip() + "…"
+
+
+def _landmark_rows(marks: pd.DataFrame, x_lo: pd.Timestamp, x_hi: pd.Timestamp, *,
+                   talk: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Text side ('right' of its line, or 'left' near the right edge) and a label row per landmark so
+    labels do not overlap: greedy, in date order, with widths estimated from the text length."""
+    plot_px = 1500.0 if talk else 640.0
+    char_px = 11.0 if talk else 7.0
+    span = max((x_hi - x_lo).days, 1)
+    x = ((marks["release_dt"] - x_lo).dt.days / span * plot_px).to_numpy(dtype="float64")
+    width = marks["label"].str.len().to_numpy(dtype="float64") * char_px + 12
+    side = np.where(x + width > plot_px, "left", "right")
+    lo = np.where(side == "right", x, x - width)
+    hi = np.where(side == "right", x + width, x)
+    row_end: list[float] = []
+    rows = np.zeros(len(marks), dtype=int)
+    for i in range(len(marks)):  # a handful of landmarks: a plain loop is clearest
+        for r, end in enumerate(row_end):
+            if lo[i] > end + 6:
+                rows[i], row_end[r] = r, hi[i]
+                break
+        else:
+            rows[i] = len(row_end)
+            row_end.append(hi[i])
+    return side, rows
+
+
+def _add_replay(fig: go.Figure, data_traces: list, months: list[str], *, gl: bool, talk: bool,
+                plot_h: float) -> None:
     """Plotly frames (one per month): each frame hides the points not yet released by setting their y to
     NaN, so hover data stays aligned and the frames stay small. Play button + month slider at the top."""
-    indices = [i for i, _, _ in data_traces]
+    indices = [i for i, _, _, _ in data_traces]
     frames = []
     for m in months:
-        end = month_end(m)
-        data = [cls(y=np.where(rows["release_dt"] < end, rows["_y"].to_numpy(), np.nan))
-                for _, rows, cls in data_traces]
+        end = np.datetime64(month_end(m))
+        data = [cls(y=np.where(np.asarray(dts, dtype="datetime64[ns]") < end, ys, np.nan))
+                for _, dts, ys, cls in data_traces]
         frames.append(go.Frame(name=m, data=data, traces=indices))
     fig.frames = frames
     anim = dict(mode="immediate", transition=dict(duration=0))
+    y = 1 + 12 / max(plot_h, 1)  # just above the plot area, below the legend
     fig.update_layout(
         updatemenus=[dict(
-            type="buttons", direction="left", showactive=False, x=0, xanchor="left", y=1.0, yanchor="bottom",
-            pad=dict(t=0, b=8, r=8), font=dict(size=16 if talk else 12),
+            type="buttons", direction="left", showactive=False, x=0, xanchor="left", y=y, yanchor="bottom",
+            pad=dict(t=0, b=0, r=0), font=dict(size=18 if talk else 12),
             buttons=[
                 dict(label="▶ Replay", method="animate",
                      args=[None, dict(anim, frame=dict(duration=450, redraw=gl), fromcurrent=False)]),
@@ -294,17 +366,15 @@ def _add_replay(fig: go.Figure, data_traces: list, months: list[str], *, gl: boo
                      args=[[None], dict(anim, frame=dict(duration=0, redraw=False))]),
             ])],
         sliders=[dict(
-            active=len(months) - 1, x=0.17, len=0.83, xanchor="left", y=1.0, yanchor="bottom",
-            pad=dict(t=0, b=4), ticklen=3, minorticklen=0,
+            active=len(months) - 1, x=0, len=1, xanchor="left", y=y, yanchor="bottom",
+            pad=dict(t=0, b=0, l=250 if talk else 165, r=0), ticklen=3, minorticklen=0,
             font=dict(color="rgba(0,0,0,0)", size=8),  # 30+ month labels would overlap: currentvalue shows it
-            currentvalue=dict(prefix="Replay: as of ", visible=True, xanchor="right",
-                              font=dict(size=16 if talk else 12)),
+            currentvalue=dict(prefix="Replay: as of ", visible=True, xanchor="right", offset=6,
+                              font=dict(size=18 if talk else 12, color="#57606A")),
             steps=[dict(label=m, method="animate",
                         args=[[m], dict(anim, frame=dict(duration=0, redraw=gl))]) for m in months],
         )],
     )
-    top = fig.layout.margin.t or 60
-    fig.update_layout(margin=dict(t=top + (110 if talk else 75)))
 
 
 # ----------------------------------------------------------------------------- open vs closed frontier
@@ -397,6 +467,23 @@ SCORE_HOVER = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{y:.4g} · %{cust
                "<span style='font-size:11px'>Source: %{customdata[4]}</span><extra></extra>")
 
 
+def frontier_points(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *, asof: str | None = None,
+                    higher_is_better: bool = True, bench_name: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """The scored models the frontier uses (best score per model, released by `asof`) and what it leaves
+    out. A date known only to the year would sit on 1 January: too early to claim "first to reach"
+    anything, so those models are left out (and counted)."""
+    name = bench_name or benchmark
+    dated = released_by(models, asof)
+    year_only = (dated["release_precision"].eq("year") if "release_precision" in dated
+                 else pd.Series(False, index=dated.index))
+    scored = best_scores(dated, scores, benchmark, higher_is_better=higher_is_better)
+    points = scored[~scored["model_id"].isin(dated.loc[year_only, "id"])].reset_index(drop=True)
+    hidden = {f"no {name} score": int((~dated["id"].isin(scored["model_id"])).sum()),
+              "date known only to the year": len(scored) - len(points),
+              "no release date": int(models["release_dt"].isna().sum())}
+    return points, hidden
+
+
 def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *, asof: str | None = None,
                          bench_name: str | None = None, unit: str | None = None, higher_is_better: bool = True,
                          talk: bool = False, dark: bool = False) -> go.Figure:
@@ -405,9 +492,8 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
     that matched it, labelled with the months in between (or 'not yet matched' up to `asof`)."""
     name = bench_name or benchmark
     dated = released_by(models, asof)
-    points = best_scores(dated, scores, benchmark, higher_is_better=higher_is_better)
-    hidden = {f"no {name} score": int((~dated["id"].isin(points["model_id"])).sum()),
-              "no release date": int(models["release_dt"].isna().sum())}
+    points, hidden = frontier_points(models, scores, benchmark, asof=asof, higher_is_better=higher_is_better,
+                                     bench_name=name)
     months = month_options(dated)
     asof = asof or (months[-1] if months else None)
     until = month_end(asof) - pd.Timedelta(days=1) if asof else None
@@ -420,55 +506,68 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
         if grp.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=grp["release_dt"], y=grp["value"].astype("float64"), mode="markers", name=f"{group_name}: every model",
-            legendgroup=group_name, marker=dict(color=color, size=6, opacity=0.3), customdata=_score_hover(grp),
-            hovertemplate=SCORE_HOVER))
+            x=grp["release_dt"], y=grp["value"].astype("float64"), mode="markers", name=f"{group_name}: each model",
+            legendgroup=group_name, legendrank=2, marker=dict(color=color, size=6, opacity=0.35),
+            customdata=_score_hover(grp), hovertemplate=SCORE_HOVER))
         rec = frontier_records(grp, higher_is_better=higher_is_better)
         x, y = _step(rec, until)
         fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=dict(color=color, width=3, shape="hv"),
-                                 name=f"{group_name}: best so far", legendgroup=group_name, hoverinfo="skip"))
+                                 name=f"{group_name}: best so far", legendgroup=group_name, legendrank=1,
+                                 hoverinfo="skip"))
         fig.add_trace(go.Scatter(
             x=rec["release_dt"], y=rec["value"].astype("float64"), mode="markers", name=f"{group_name}: new best",
             legendgroup=group_name, showlegend=False,
             marker=dict(color=color, size=10, line=dict(width=1.5, color="white")),
             customdata=_score_hover(rec), hovertemplate=SCORE_HOVER))
 
-    # The lag: a dotted segment at the closed record's level, from the closed model to its open match.
+    # The lag: a dotted bracket just under the closed record's level, from the closed model to its open
+    # match (or to the as-of date), labelled in months. Offset so it does not hide the closed step line.
+    values = points["value"].astype("float64")
+    offset = 0.025 * float(values.max() - values.min()) if len(values) > 1 else 0.5
+    offset = offset if higher_is_better else -offset
     seg_x: list = []
     seg_y: list = []
     for row in lags.itertuples(index=False):
-        end = row.open_date if row.matched else until
-        if row.matched and (row.lag_months or 0) <= 0:
-            text = None
-        else:
-            text = f"{int(row.lag_months)} mo to open match" if row.matched else "not yet matched by open weights"
         meta["lags"].append({"closed": row.closed_model, "open": row.open_model if row.matched else None,
                              "months": None if pd.isna(row.lag_months) else int(row.lag_months)})
-        if text is None or end is None or pd.isna(end):
-            continue
-        seg_x += [row.closed_date, end, None]
-        seg_y += [row.closed_value, row.closed_value, None]
+        end = row.open_date if row.matched else until
+        if (row.matched and int(row.lag_months) <= 0) or end is None or pd.isna(end):
+            continue  # open weights were already there: nothing to draw (the table lists it)
+        text = f"{int(row.lag_months)} mo" if row.matched else "not yet matched"
+        y0, y1 = row.closed_value, row.closed_value - offset
+        seg_x += [row.closed_date, row.closed_date, end, end, None]
+        seg_y += [y0, y1, y1, y0 if row.matched else y1, None]
         mid = row.closed_date + (end - row.closed_date) / 2
-        fig.add_annotation(x=mid, y=row.closed_value, text=text, showarrow=False, yanchor="bottom", yshift=2,
-                           font=dict(size=15 if talk else 11, color=LAG_COLOR),
-                           bgcolor="rgba(14,17,23,0.7)" if dark else "rgba(255,255,255,0.75)")
+        fig.add_annotation(x=mid, y=y1, text=text, showarrow=False, yanchor="top" if higher_is_better else "bottom",
+                           yshift=-1 if higher_is_better else 1, font=dict(size=16 if talk else 11, color=LAG_COLOR),
+                           bgcolor="rgba(14,17,23,0.75)" if dark else "rgba(255,255,255,0.8)")
     if seg_x:
-        fig.add_trace(go.Scatter(x=seg_x, y=seg_y, mode="lines", name="Lag until open weights matched",
-                                 line=dict(color=LAG_COLOR, width=1.5, dash="dot"), hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=seg_x, y=seg_y, mode="lines", name="Months until open weights matched",
+                                 line=dict(color=LAG_COLOR, width=1.5, dash="dot"), hoverinfo="skip", legendrank=3))
 
     title = f"Open vs closed frontier: best {name} score so far" + (f", as of {asof}" if asof else "")
-    base_layout(fig, title=title, talk=talk, dark=dark, height=460)
+    height = 1080 if talk else 540
+    base_layout(fig, title=title, talk=talk, dark=dark, height=height)
     n_hidden = sum(hidden.values())
-    parts = [f"{len(points)} models with a {name} score"]
+    parts = [f"{len(points)} models with a dated {name} score"]
     if n_hidden:
         parts.append(f"{n_hidden} hidden (" + ", ".join(f"{v} {k}" for k, v in hidden.items() if v) + ")")
-    parts.append("best score per model across settings; self-reported scores are not strictly comparable")
-    fig.update_layout(title_subtitle_text=" · ".join(parts) + ".", meta=meta, hovermode="closest",
-                      legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top"))
+    subtitle = (" · ".join(parts) + ".<br>Best score per model across settings; mostly self-reported, "
+                "so scores are not strictly comparable.")
+    fig.update_layout(
+        title=dict(subtitle_text=subtitle, yref="container", y=1 - 8 / height, yanchor="top"),
+        meta=meta, hovermode="closest", margin=dict(t=250 if talk else 125, r=20),
+        legend=dict(orientation="h", yref="container", y=1 - (150 if talk else 78) / height, yanchor="top",
+                    xref="container", x=0.005, xanchor="left", traceorder="normal",
+                    font=dict(size=18 if talk else 12)))
     y_title = name + (f" ({unit})" if unit else "")
     fig.update_yaxes(title_text=y_title)
     fig.update_xaxes(title_text=label("release_date"))
+    first = dated["release_dt"].min()
+    if until is not None and pd.notna(first):  # same time span as the releases chart, even if scores are few
+        fig.update_xaxes(range=[first.to_period("M").to_timestamp() - pd.Timedelta(days=20),
+                                until + pd.Timedelta(days=10)])
     if points.empty:
-        fig.add_annotation(text=f"No {name} scores for these models", showarrow=False, xref="paper",
+        fig.add_annotation(text=f"No dated {name} scores for these models", showarrow=False, xref="paper",
                            yref="paper", x=0.5, y=0.5, font=dict(size=16, color=UNKNOWN_COLOR))
     return fig

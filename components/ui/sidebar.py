@@ -34,9 +34,30 @@ def _size_steps(options: Options, extra: tuple[float | None, ...]) -> list[float
     return sorted(steps)
 
 
+SAVED_KEY = "_filters_saved"
+RANGE_KEYS = ("f_dates", "f_size")
+ALL_WIDGET_KEYS = (*WIDGET_KEYS.values(), *RANGE_KEYS, "talk")
+
+
+def _restore_widgets() -> None:
+    """Streamlit may drop a widget's state on a page switch, or hand a range slider back as a single
+    value (seen with Streamlit 1.67): restore such keys from our own copy of the last good state."""
+    saved = st.session_state.get(SAVED_KEY, {})
+    for key, value in saved.items():
+        current = st.session_state.get(key)
+        broken_range = key in RANGE_KEYS and not (isinstance(current, (tuple, list)) and len(current) == 2)
+        if key not in st.session_state or broken_range:
+            st.session_state[key] = value
+
+
+def _save_widgets() -> None:
+    st.session_state[SAVED_KEY] = {k: st.session_state[k] for k in ALL_WIDGET_KEYS if k in st.session_state}
+
+
 def _init_from_url(options: Options, months: list[str]) -> None:
     """First run of a session: copy the URL's filters into the widgets' state."""
     if st.session_state.get("_filters_loaded"):
+        _restore_widgets()
         return
     f = parse_filters(_query_dict(), options)
     for key, wkey in WIDGET_KEYS.items():
@@ -85,6 +106,7 @@ def sidebar_filters(models: pd.DataFrame) -> Filters:
         st.session_state["f_size"] = (steps[0], steps[-1])
         st.rerun()
     _write_url(filters_to_params(f))
+    _save_widgets()
     return f
 
 
@@ -118,6 +140,7 @@ def _filters_from_widgets(months: list[str], steps: list[float]) -> Filters:
 def active_filters(models: pd.DataFrame) -> Filters:
     """The filters in force for a page: the sidebar's widgets, or the URL when the page runs alone."""
     options = Options.from_frame(models)
+    _restore_widgets()
     if "f_dates" not in st.session_state or "f_size" not in st.session_state:
         return parse_filters(_query_dict(), options)
     months = _months(options)
