@@ -57,7 +57,7 @@ COLUMNS: tuple[Column, ...] = (
            "Outputs may not be used to train or improve other models"),
     Column("territorial_exclusion", "Territorial exclusions", "Terri-<br>tory", PROHIBITS,
            "Some regions or users are excluded from the license"),
-    Column("gated_download", "Gated download", "Gated<br>download", CONDITION,
+    Column("gated_download", "Gated download", "Gated<br>access", CONDITION,
            "You must accept the terms (and share details) before downloading"),
     Column("osi_approved", "OSI approved", "OSI<br>approved", OK, ""),
 )
@@ -112,7 +112,7 @@ def _excerpt(text: str | None) -> str | None:
         return None
     text = " ".join(text.split())
     if len(text) > EXCERPT_CHARS:
-        text = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+        text = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "\u00a0…"  # no-break space: "…" stays on the line
     return "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(f"“{text}”", WRAP))
 
 
@@ -157,8 +157,9 @@ def license_cells(licenses: pd.DataFrame) -> pd.DataFrame:
                 value_text = ""
                 if applies and value is not None:
                     value_text = ("$" if col.key == "revenue_cap" else "") + compact_number(value)
-                    unit = "monthly active users" if col.key == "mau_cap" else "revenue (USD)"
-                    detail = f"{detail} (threshold: {compact_number(value)} {unit})"
+                    what = (f"{compact_number(value)} monthly active users" if col.key == "mau_cap"
+                            else f"${compact_number(value)} of revenue")
+                    detail = f"Above {what}, a further condition or permission applies"
             mark = MEANING_MARKS[meaning]
             rows.append({"license_id": lic["id"], "column": col.key, "title": col.title, "meaning": meaning,
                          "meaning_label": MEANING_LABELS[meaning], "code": MEANINGS.index(meaning),
@@ -186,27 +187,33 @@ def clause_table(licenses: pd.DataFrame, license_id: str) -> pd.DataFrame:
 SIZE_TOKEN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([MBT])\b")
 
 
-def _size_key(group: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """(size in B, display token) per variant: the size label's leading '7B' where there is one,
-    else the stated total parameters."""
-    parsed = group["size_label"].astype("string").str.extract(SIZE_TOKEN.pattern)
-    scale = parsed[1].map({"M": 1e-3, "B": 1.0, "T": 1e3})
-    from_label = pd.to_numeric(parsed[0], errors="coerce") * scale.astype("float64")
-    size = group["params_total_b"].astype("float64").fillna(from_label)
-    token = (parsed[0] + parsed[1]).astype(object)
-    token = token.where(token.notna(), group["params_total_b"].map(lambda v: f"{v:g}B" if v == v else None))
+def _size_key(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(size in B, display token) per variant, vectorised: the size label's leading '7B' where there
+    is one, else the stated total parameters."""
+    parsed = df["size_label"].astype("string").str.extract(SIZE_TOKEN.pattern)
+    scale = parsed[1].map({"M": 1e-3, "B": 1.0, "T": 1e3}).astype("float64")
+    from_label = pd.to_numeric(parsed[0], errors="coerce").astype("float64") * scale
+    total = df["params_total_b"].astype("float64")
+    size = total.fillna(from_label)
+    stated = total.map("{:g}B".format).where(total.notna())
+    token = (parsed[0] + parsed[1]).astype(object).where(parsed[0].notna(), stated.astype(object))
     return size, token
 
 
-def _size_span(group: pd.DataFrame) -> str:
-    """'0.5B–32B', '72B', or the variant names when sizes are unknown."""
-    size, token = _size_key(group)
-    known = pd.DataFrame({"size": size, "token": token}).dropna().sort_values("size", kind="stable")
-    if known.empty:
-        names = list(dict.fromkeys(group["name"]))
-        return ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
-    lo, hi = known["token"].iloc[0], known["token"].iloc[-1]
-    return lo if lo == hi else f"{lo}–{hi}"
+def _size_spans(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group of `keys`: span ('0.5B–32B', '72B', or variant names when no size is known) and
+    the smallest size (for ordering)."""
+    size, token = _size_key(df)
+    known = df.assign(_size=size, _token=token).dropna(subset=["_size", "_token"])
+    known = known.sort_values("_size", kind="stable")
+    g = known.groupby(keys, sort=False)
+    lo, hi = g["_token"].first(), g["_token"].last()
+    spans = pd.DataFrame({"span": lo.where(lo == hi, lo + "–" + hi), "_min_size": g["_size"].min()})
+    names = df.groupby(keys, sort=False)["name"].agg(
+        lambda s: ", ".join(list(dict.fromkeys(s))[:2]) + (f" +{s.nunique() - 2}" if s.nunique() > 2 else ""))
+    out = pd.DataFrame({"names": names}).join(spans)
+    out["span"] = out["span"].fillna(out["names"])
+    return out[["span", "_min_size"]]
 
 
 def family_license_name(name: str) -> str:
@@ -225,7 +232,7 @@ def left_out(models: pd.DataFrame, licenses: pd.DataFrame, *, commercial_only: b
     out["license not in the catalog"] = int((~no_license & ~known).sum())
     if commercial_only:
         cu = models["license"].map(licenses.set_index("id")["commercial_use"])
-        out["license forbids commercial use"] = int((known & ~cu.isin(COMMERCIAL_OK)).sum())
+        out["non-commercial or research-only license"] = int((known & ~cu.isin(COMMERCIAL_OK)).sum())
     return {k: v for k, v in out.items() if v}
 
 
@@ -245,8 +252,6 @@ def matrix_rows(models: pd.DataFrame, licenses: pd.DataFrame, *, rows: str = "li
     """
     lic = licenses.set_index("id")
     keep = models[models["license"].isin(lic.index)]
-    if commercial_only:
-        keep = keep[keep["license"].map(lic["commercial_use"]).isin(COMMERCIAL_OK)]
     cols = ["label", "license_id", "license_name", "tier", "family", "span", "n_models", "model_names"]
     if keep.empty:
         return pd.DataFrame(columns=cols)
@@ -258,6 +263,7 @@ def matrix_rows(models: pd.DataFrame, licenses: pd.DataFrame, *, rows: str = "li
         out["family"] = None
         out["span"] = None
         out["tier"] = out["license_id"].map(lic["tier"])
+        out["commercial_use"] = out["license_id"].map(lic["commercial_use"])
         out["license_name"] = out["license_id"].map(lic["name"])
         out["label"] = out["license_id"].map(short)
         out["_rank"] = out["tier"].map(tier_rank).fillna(len(TIER_ORDER))
@@ -265,14 +271,13 @@ def matrix_rows(models: pd.DataFrame, licenses: pd.DataFrame, *, rows: str = "li
     elif rows == "family":
         keep = keep.assign(family=keep["family"].fillna(keep["family_id"]))
         first = keep.groupby("family")["release_dt"].min()
-        parts = []
-        for (family, lid), grp in keep.groupby(["family", "license"], sort=False):
-            parts.append({"family": family, "license_id": lid, "n_models": len(grp),
-                          "model_names": list(grp["name"]), "span": _size_span(grp),
-                          "_min_size": _size_key(grp)[0].min()})
-        out = pd.DataFrame(parts)
+        g = keep.groupby(["family", "license"], sort=False)
+        out = pd.DataFrame({"n_models": g.size(), "model_names": g["name"].agg(list)})
+        out = out.join(_size_spans(keep, ["family", "license"])).reset_index()
+        out = out.rename(columns={"license": "license_id"})
         n_lic = out.groupby("family")["license_id"].transform("size")
         out["tier"] = out["license_id"].map(lic["tier"])
+        out["commercial_use"] = out["license_id"].map(lic["commercial_use"])
         out["license_name"] = out["license_id"].map(lic["name"])
         lic_short = out["license_id"].map({i: family_license_name(n) for i, n in lic["name"].items()})
         out["label"] = np.where(n_lic > 1, out["family"] + " " + out["span"] + " · " + lic_short,
@@ -281,6 +286,8 @@ def matrix_rows(models: pd.DataFrame, licenses: pd.DataFrame, *, rows: str = "li
         out = out.sort_values(["_first", "family", "_min_size", "label"], kind="stable", na_position="last")
     else:
         raise ValueError(f"rows must be 'license' or 'family', not {rows!r}")
+    if commercial_only:  # after the labels, so a family's rows keep their size spans
+        out = out[out["commercial_use"].isin(COMMERCIAL_OK)]
     out = out.reset_index(drop=True)
     # Row labels must be unique on a categorical axis.
     dup = out["label"].duplicated(keep=False)
@@ -306,10 +313,10 @@ def family_license_changes(models: pd.DataFrame, licenses: pd.DataFrame) -> pd.D
 # ---------------------------------------------------------------------------------------------- matrix
 
 
-def _hover(row: pd.Series, cell: dict, license_name: str) -> str:
+def _hover(row: dict, cell: dict, license_name: str) -> str:
     """Hover card of one cell: row, clause meaning, short wrapped excerpt, URL, models in the row."""
     lines = [f"<b>{html.escape(row['label'], quote=False)}</b>"]
-    if row["family"] is not None and isinstance(row["family"], str):
+    if isinstance(row["family"], str):
         lines.append(f"License: {html.escape(license_name, quote=False)}")
     lines.append(f"<b>{cell['title']}</b>: {MEANING_MARKS[cell['meaning']]} {cell['meaning_label']}")
     lines.extend(html.escape(x, quote=False) for x in textwrap.wrap(cell["detail"], WRAP))
@@ -337,8 +344,11 @@ def license_matrix(models: pd.DataFrame, licenses: pd.DataFrame, *, rows: str = 
     by = {(c["license_id"], c["column"]): c for c in cells.to_dict(orient="records")}
     names = licenses.set_index("id")["name"].to_dict()
     x = [c.header for c in COLUMNS]
+    # Talk mode is a fixed 16:9 canvas: the rows share ~780 px, so long matrices get smaller type.
+    row_px = min(34.0, 780 / max(len(table), 1)) if talk else 24.0
+    cell_font = int(max(9, min(18, row_px * 0.55))) if talk else 12
     z, text, hover, urls = [], [], [], []
-    for _, row in table.iterrows():  # one row per license or family: tens of rows, not thousands
+    for row in table.to_dict(orient="records"):  # one per license or family: tens of rows, not thousands
         zc, tc, hc, uc = [], [], [], []
         for col in COLUMNS:
             cell = by[(row["license_id"], col.key)]
@@ -358,7 +368,7 @@ def license_matrix(models: pd.DataFrame, licenses: pd.DataFrame, *, rows: str = 
     if len(table):
         fig.add_heatmap(
             z=z, x=x, y=list(table["label"]), text=text, hovertext=hover, customdata=urls,
-            texttemplate="%{text}", textfont=dict(size=18 if talk else 12),
+            texttemplate="%{text}", textfont=dict(size=cell_font),
             hovertemplate="%{hovertext}<extra></extra>", colorscale=scale, zmin=-0.5, zmax=n - 0.5,
             showscale=False, xgap=2, ygap=2, name="Obligations", hoverongaps=False,
         )
@@ -366,8 +376,7 @@ def license_matrix(models: pd.DataFrame, licenses: pd.DataFrame, *, rows: str = 
         fig.add_scatter(x=[None], y=[None], mode="markers", name=f"{MEANING_MARKS[m]} {MEANING_LABELS[m]}",
                         marker=dict(symbol="square", size=14, color=MEANING_COLORS[m],
                                     line=dict(width=1, color="#8C959F")), hoverinfo="skip")
-    row_h = 34 if talk else 24
-    height = max(300, 170 + row_h * len(table))
+    height = max(300, int(170 + row_px * len(table)))
     title = ("What each license asks of you" if rows == "license"
              else "What each family's license asks of you")
     base_layout(fig, title=title, talk=talk, dark=dark, height=height)
@@ -376,12 +385,13 @@ def license_matrix(models: pd.DataFrame, licenses: pd.DataFrame, *, rows: str = 
     fig.update_layout(
         title_subtitle_text=note,
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top", traceorder="normal"),
-        margin=dict(t=150 if talk else 120, b=130 if talk else 95, l=10, r=10),
+        margin=dict(t=190 if talk else 120, b=130 if talk else 95, l=10, r=10),
         meta={"rows": len(table), "left_out": hidden},
     )
-    fig.update_xaxes(side="top", type="category", showgrid=False, fixedrange=True, tickangle=0,
-                     title_text=None)
+    fig.update_xaxes(side="top", type="category", showgrid=False, fixedrange=True,
+                     title_text=None, tickfont=dict(size=16 if talk else 12))
     fig.update_yaxes(autorange="reversed", type="category", showgrid=False, fixedrange=True, ticksuffix="  ",
+                     tickfont=dict(size=max(cell_font, 10) if talk else 13),
                      title_text=None)
     return fig
 
@@ -470,19 +480,26 @@ def releases_by_tier(models: pd.DataFrame, *, freq: str = "quarter", landmark: L
     fig.update_layout(
         barmode="stack", bargap=0.15,
         title_subtitle_text=left_out_text({k: v for k, v in hidden.items() if v}) or "Every open-weight model in view.",
-        legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom"),
+        legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom", traceorder="normal"),
         margin=dict(t=130 if talk else 100),
         meta={"left_out": {k: v for k, v in hidden.items() if v}},
     )
-    fig.update_xaxes(title_text=f"Release {per}", type="category")
+    # A fixed category range: plotly would otherwise widen it to fit the annotation's text box.
+    fig.update_xaxes(title_text=f"Release {per}", type="category", range=[-0.5, max(len(x), 1) - 0.5])
+    if code == "M" and x:  # one horizontal tick per quarter ('Jan 2023', 'Apr', …) instead of 30 rotated ones
+        months = pd.PeriodIndex(x, freq="M")
+        at = [i for i, p in enumerate(months) if p.month in (1, 4, 7, 10)]
+        fig.update_xaxes(tickangle=0, tickvals=[x[i] for i in at],
+                         ticktext=[months[i].strftime("%b<br>%Y") if months[i].month == 1 or i == at[0]
+                                   else months[i].strftime("%b") for i in at])
     fig.update_yaxes(title_text="Open-weight variants released")
     if landmark is not None and x:
         where = _period_label(landmark.date.to_period(code))
         if where in totals.index:
             when = landmark.date.strftime("%b %Y" if landmark.precision in ("month", "day") else "%Y")
             fig.add_annotation(x=where, y=float(totals[where]), text=f"{html.escape(landmark.label)} ({when}):<br>"
-                               "commercial use allowed", showarrow=True, arrowhead=2, ax=-70, ay=-45,
-                               xanchor="right", align="right", bgcolor="rgba(255,255,255,0.85)",
+                               "commercial use allowed", showarrow=True, arrowhead=2, ax=0, ay=-50,
+                               align="center", bgcolor="rgba(255,255,255,0.85)",
                                font=dict(size=18 if talk else 12), name="landmark")
     return fig
 
