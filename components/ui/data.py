@@ -1,4 +1,8 @@
-"""Load the bundled catalog once per server process (Streamlit cache) and hand out its tables."""
+"""Load the bundled catalog once per server process (Streamlit cache) and hand out its tables.
+
+The tables come from the columnar cache (components/catalog/cache.py: Parquet keyed by the data's hash) when it
+has them, so a new server process does not re-parse the YAML; Streamlit then keeps one copy in memory and every
+page gets a cheap copy-on-write view of it (no unpickling per rerun, no way to change the shared copy)."""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from components.catalog.cache import load_frames
 from components.catalog.errors import CatalogInvalid
-from components.catalog.frame import licenses_frame, scores_frame, to_frame
 from components.catalog.loader import DATA_DIR, load_catalog
+from components.ui.frame import ensure_app_frame
 
 
 @dataclass(frozen=True)
@@ -23,18 +28,21 @@ class CatalogTables:
     summary: str
 
 
-@st.cache_data(show_spinner="Loading the catalog…")
+@st.cache_resource(show_spinner="Loading the catalog…")
 def _load(data_dir: str) -> CatalogTables:
-    cat = load_catalog(data_dir)
-    models = to_frame(cat)
-    bench = pd.DataFrame(
-        [{"id": k, **b.model_dump()} for k, b in cat.benchmarks.items()]
-    )
-    newest = models["release_dt"].max()
-    return CatalogTables(models=models, scores=scores_frame(cat), licenses=licenses_frame(cat),
-                         benchmarks=bench, version=cat.version,
+    frames, _status = load_frames(data_dir)
+    newest = frames.models["release_dt"].max()
+    return CatalogTables(models=frames.models, scores=frames.scores, licenses=frames.licenses,
+                         benchmarks=frames.benchmarks, version=frames.version,
                          as_of=newest.strftime("%Y-%m-%d") if pd.notna(newest) else "",
-                         summary=cat.summary())
+                         summary=frames.summary)
+
+
+def _view(t: CatalogTables) -> CatalogTables:
+    """Copy-on-write views of the shared tables: a page may change its copy; the cached one never changes."""
+    return CatalogTables(models=t.models.copy(deep=False), scores=t.scores.copy(deep=False),
+                         licenses=t.licenses.copy(deep=False), benchmarks=t.benchmarks.copy(deep=False),
+                         version=t.version, as_of=t.as_of, summary=t.summary)
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,8 +53,9 @@ def load_catalog_cached():
 
 def get_tables() -> CatalogTables:
     """The catalog tables, or a readable error and a stopped page if the data does not validate."""
+    ensure_app_frame()  # every page starts here, so this also guards deep links on a fresh server
     try:
-        return _load(str(DATA_DIR))
+        return _view(_load(str(DATA_DIR)))
     except CatalogInvalid as e:
         st.error(f"The bundled catalog does not validate ({len(e.errors)} errors). "
                  "Run `python -m components.catalog validate` for the full list.")
