@@ -65,7 +65,8 @@ def base_layout(fig: go.Figure, *, title: str | None = None, talk: bool = False,
     fig.update_xaxes(gridcolor=grid, zerolinecolor=grid, linecolor=grid)
     fig.update_yaxes(gridcolor=grid, zerolinecolor=grid, linecolor=grid)
     if talk:
-        fig.update_layout(width=1920, height=1080)
+        # On screen the chart takes the container's width; exports are 1920×1080 via export_config.
+        fig.update_layout(height=760)
         fig.update_traces(selector=dict(type="scatter"), marker=dict(line=dict(width=1.5)))
     elif height:
         fig.update_layout(height=height)
