@@ -7,7 +7,7 @@ from components.charts import architecture as arch
 from components.ui.data import get_tables
 from components.ui.page import empty_state, hidden_note, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
-from components.ui.url_state import url_choice, url_multi, url_notices, write_url
+from components.ui.url_state import url_choice, url_multi, write_url
 
 PAGE = "architecture"
 GRAIN_LABELS = {"quarter": "Quarter", "year": "Year"}
@@ -30,7 +30,6 @@ talk = is_talk()
 st.title("Architecture")
 st.markdown("How models spend their parameters, how far they read, and where they come from: the efficiency "
             "deep dives of the seed article, drawn from the catalog.")
-show_url_notices()
 
 url_choice("arch_grain", "arch_grain", list(arch.GRAINS), "quarter")
 url_choice("arch_count", "arch_count", list(arch.COUNTS), "variants")
@@ -39,8 +38,7 @@ url_choice("arch_group", "arch_group", list(arch.GROUPS), "organization")
 for grp, (param, key) in GROUP_KEYS.items():
     options = arch.size_groups(tables.models, grp)["id"].tolist()
     url_multi(param, key, options, arch.default_size_groups(df, grp), max_items=MAX_LINES)
-for n in url_notices():
-    st.caption(f"Link parameter ignored: {n}")
+show_url_notices()
 
 if df.empty:
     empty_state()

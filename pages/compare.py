@@ -1,25 +1,17 @@
 """Compare: 2–4 models side by side — sourced fact cards, parameters to scale, shared benchmarks
 (same setting only) and license obligations."""
 
-import re
 
 import streamlit as st
 
 from components.charts import compare as cmp
 from components.ui.data import get_tables
 from components.ui.page import empty_state, show_chart, show_url_notices
+from components.ui.text import md_escape, md_literal
 from components.ui.sidebar import filtered_models, is_talk
-from components.ui.url_state import url_multi, url_notices, write_url
+from components.ui.url_state import url_multi, write_url
 
 PAGE = "compare"
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def md(text: str) -> str:
-    """Catalog text shown as literal text inside markdown (no links, emphasis or HTML from data)."""
-    return MD_SPECIAL.sub(r"\\\1", str(text))
-
-
 tables = get_tables()
 df, filters = filtered_models(tables.models)
 talk = is_talk()
@@ -28,11 +20,9 @@ all_ids = tables.models["id"].tolist()
 st.title("Compare models")
 st.markdown("Pick two to four models: every fact with its source, sizes drawn to scale, benchmarks only where "
             "the setting matches, and the license clauses that matter.")
-show_url_notices()
 
 url_multi("models", "cmp_models", all_ids, cmp.default_models(df["id"].tolist()), max_items=cmp.MAX_MODELS)
-for n in url_notices():
-    st.caption(f"Link parameter ignored: {n}")
+show_url_notices()
 
 if df.empty:
     empty_state()
@@ -64,10 +54,10 @@ else:
         for col, (_, row) in zip(cols, sel.iterrows()):
             with col.container(border=True):
                 st.subheader(names[row["id"]], anchor=False)
-                st.caption(row["id"])
+                st.caption(md_literal(row["id"]))
                 lines = []
                 for fact in cmp.fact_rows(row):
-                    line = f"**{md(fact.label)}:** {md(fact.text)}"
+                    line = f"**{md_escape(fact.label)}:** {md_escape(fact.text)}"
                     if fact.source:
                         line += f" · [source]({fact.source.replace(')', '%29').replace(' ', '%20')})"
                     lines.append(line)
@@ -137,7 +127,7 @@ else:
         if clauses:
             with st.expander("Clause excerpts", icon=":material/format_quote:"):
                 for c in clauses:
-                    st.markdown(f"**{md(c['model'])} · {md(c['obligation'])}**")
+                    st.markdown(f"**{md_escape(c['model'])} · {md_escape(c['obligation'])}**")
                     st.text(c["excerpt"])
                     if c["url"]:
                         st.caption(f"[Clause source]({c['url'].replace(')', '%29').replace(' ', '%20')})")

@@ -12,6 +12,7 @@ from components.ui.data import get_tables
 from components.ui.page import empty_state, show_url_notices
 from components.catalog.upload import parse_upload, template_csv
 from components.ui.data import load_catalog_cached
+from components.ui.text import md_literal
 from components.ui.hub import get_hub, hub_column_config, show_hub_check, snapshot_badge, with_hub
 from components.ui.sidebar import USER_MODELS_KEY, filtered_models, user_models
 
@@ -122,7 +123,7 @@ with st.expander("Add your own models (this browser session only)", icon=":mater
     result = st.session_state.get("_upload_result")
     if result is not None:
         if result.fatal:
-            st.error(f"That file could not be used: {result.fatal}.", icon=":material/error:")
+            st.error(f"That file could not be used: {md_literal(result.fatal)}.", icon=":material/error:")
         else:
             kept = 0 if result.models is None else len(result.models)
             st.success(f"{kept} of {result.n_rows} rows added as your models.", icon=":material/check_circle:")

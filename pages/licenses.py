@@ -5,9 +5,10 @@ import streamlit as st
 
 from components.charts import licenses as lc
 from components.ui.data import get_tables
+from components.ui.text import md_escape
 from components.ui.page import empty_state, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
-from components.ui.url_state import url_choice, url_flag, url_notices, write_url
+from components.ui.url_state import url_choice, url_flag, write_url
 
 ROWS = {"license": "One row per license", "family": "Model families"}
 PERIODS = {"quarter": "Quarterly", "month": "Monthly"}
@@ -21,7 +22,6 @@ talk = is_talk()
 st.title("Licenses")
 st.markdown("Open weights are not all open in the same way. Which licenses allow commercial use, which cap "
             "your users, ask for credit, restrict what you may do with outputs, or exclude regions?")
-show_url_notices()
 
 url_choice("rows", "lic_rows", list(ROWS), "license")
 url_flag("commercial", "lic_commercial", False)
@@ -51,9 +51,7 @@ default_lic = DEFAULT_LICENSE if DEFAULT_LICENSE in ids else (ids[0] if ids else
 if ids:
     url_choice("lic", "lic_lic", ids, default_lic)
 
-notes = url_notices()
-if notes:
-    st.caption("Some page options in the link were ignored: " + "; ".join(notes))
+show_url_notices()  # after the page's own options were read, so their notices are included
 
 fig = lc.license_matrix(df, licenses, rows=rows, commercial_only=commercial, talk=talk)
 if fig.layout.meta["rows"]:
@@ -82,7 +80,7 @@ if ids:
     row = summaries.set_index("id").loc[chosen]
     st.write(f"**{row['License']}** · {row['Tier']} · commercial use: {row['Commercial use']} · "
              f"{row['Models in view']} model{'s' if row['Models in view'] != 1 else ''} in view")
-    st.caption(row["Summary"])
+    st.caption(md_escape(row["Summary"]))
     st.link_button("Read the license text", row["License text"], icon=":material/open_in_new:")
     clauses = lc.clause_table(licenses, chosen)
     st.dataframe(

@@ -10,7 +10,7 @@ from components.charts import timeline as tl
 from components.ui.data import get_tables
 from components.ui.page import empty_state, hidden_note, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
-from components.ui.url_state import url_choice, url_notices, write_url
+from components.ui.url_state import url_choice, write_url
 
 PAGE = "Timeline"
 LANES = {"org": "Organization", "family": "Family"}
@@ -49,9 +49,6 @@ if months:
 if bench_ids:
     url_choice("bench", "tl_bench", bench_ids, default_bench)
 show_url_notices()
-notices = [n for n in url_notices() if n.startswith(("'lanes'", "'color'", "'asof'", "'bench'"))]
-if notices:
-    st.caption("Some timeline link parameters were ignored: " + "; ".join(notices))
 
 if df.empty or not months:
     empty_state()

@@ -92,7 +92,8 @@ def _merge_variants(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return df.copy()
     keyed = df.assign(_fam=df["family_id"].fillna(df["id"]))
     agg = {c: "first" for c in df.columns if c not in ("name", "id", *keys)}
-    agg.update(name=lambda s: ", ".join(s), id=lambda s: " ".join(s))
+    # (str + dropna: with dropna=False groupby, pandas can hand an all-NaN-key group over as floats)
+    agg.update(name=lambda s: ", ".join(map(str, s.dropna())), id=lambda s: " ".join(map(str, s.dropna())))
     out = keyed.groupby(["_fam", *keys], dropna=False, sort=False).agg(agg).reset_index()
     return out.drop(columns="_fam")
 

@@ -93,9 +93,9 @@ def benchmark_options(scores: pd.DataFrame, benchmarks: pd.DataFrame, model_ids)
     counts = s.groupby("benchmark")["model_id"].nunique()
     names = benchmarks.set_index("id")["name"] if len(benchmarks) else pd.Series(dtype=object)
     out = pd.DataFrame({"id": counts.index.astype(object), "n_models": counts.to_numpy().astype(int)})
-    out["name"] = [names.get(b, b) for b in out["id"]]
-    out["label"] = out["name"] + " (" + out["n_models"].astype(str) + np.where(out["n_models"] == 1, " model)",
-                                                                                " models)")
+    out["name"] = pd.Series([str(names.get(b, b)) for b in out["id"]], index=out.index, dtype=object)
+    # Built row by row: on an empty frame the vectorised string sum has no dtype to work with.
+    out["label"] = [f"{n} ({k} model{'' if k == 1 else 's'})" for n, k in zip(out["name"], out["n_models"])]
     return out.sort_values(["n_models", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.charts.style import APP_NAME, add_footer, export_config, slide_style
 from components.ui.sidebar import filter_notices, is_dark, is_talk
+from components.ui.text import md_literal
 
 
 def slug(text: str) -> str:
@@ -30,9 +31,10 @@ def show_chart(fig: go.Figure, *, page: str, view: str, key: str, data_version: 
 
 def show_url_notices() -> None:
     from components.ui.url_state import url_notices  # page options' notices join the filters' ones
-    notices = (*filter_notices(), *url_notices())
+    notices = tuple(dict.fromkeys((*filter_notices(), *url_notices())))
     if notices:
-        st.caption("Some link parameters were ignored: " + "; ".join(notices))
+        # The notices quote what the link said: shown as literal text, never as markdown.
+        st.caption("Some link parameters were ignored: " + "; ".join(md_literal(n) for n in notices))
 
 
 def empty_state(what: str = "models") -> None:
