@@ -145,3 +145,13 @@ def test_bad_upload_shows_one_message_and_keeps_working():
     assert not at.exception
     assert any("UTF-8" in e.value for e in at.error)
     assert at.dataframe[0].value.shape[0] > 0
+
+
+# Filter results with unusual shapes: only closed models (no sizes, no licenses), an organization whose
+# models have no scores or no vocabulary data. Each of these once crashed a page.
+@pytest.mark.parametrize("params", [{"org": "anthropic"}, {"weights": "closed"}, {"org": "ibm"}],
+                         ids=["closed-only-org", "closed-weights", "org-without-scores"])
+@pytest.mark.parametrize("page", registered_pages())
+def test_page_survives_sparse_filter_results(page, params):
+    at = run_page(page, params)
+    assert not at.exception, at.exception
