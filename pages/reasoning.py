@@ -53,7 +53,7 @@ def curves_figure(sim_args: tuple, talk: bool) -> dict:
     return fig.to_dict()
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=48, show_spinner=False)
 def step_figure(sim_args: tuple, update: int, group_no: int, talk: bool) -> dict:
     groups = run_sim(*sim_args)[1]
     frame = groups[(groups["update"] == update) & (groups["group"] == group_no)]
