@@ -74,14 +74,114 @@ def _row(cat: Catalog, m: ModelRecord) -> dict:
     return row
 
 
+_ROW_COLUMNS = (
+    ["id", "name", "family", "family_id", "organization_id", "organization", "org_type", "country", "country_name",
+     "size_label", "hf_repo", "notes", "file"]
+    + [c for name in FACT_FIELDS for c in (name, f"{name}_source", f"{name}_status")]
+    + ["release_event", "release_precision", "license_name", "license_tier", "commercial_use", "license_url",
+       "n_scores"]
+)
+
+
+def _columns(cat: Catalog) -> dict[str, list]:
+    """The same values as `_row` for every model, gathered column by column (one pass, no per-row dicts)."""
+    cols: dict[str, list] = {c: [] for c in _ROW_COLUMNS}
+    app = {c: cols[c].append for c in _ROW_COLUMNS}
+    fact_cols = [(name, app[name], app[f"{name}_source"], app[f"{name}_status"]) for name in FACT_FIELDS]
+    orgs: dict[str, tuple] = {}
+    for oid, org in cat.organizations.items():
+        orgs[oid] = (org.name, org.type, org.country, COUNTRY_NAMES.get(org.country))
+    lic_info = {lid: (lic.name, lic.tier, lic.commercial_use, lic.url) for lid, lic in cat.licenses.items()}
+    no_weights = ("No weights (API / product terms only)", "proprietary", None, None)
+    unknown = (None, None, None, None)
+    precision = {1: "year", 2: "month", 3: "day"}
+    for m in _sorted_models(cat):
+        v = m.variant
+        d = v.__dict__
+        org = orgs.get(m.organization)
+        app["id"](m.id)
+        app["name"](d["name"])
+        app["family"](m.family)
+        app["family_id"](m.family_id)
+        app["organization_id"](m.organization)
+        if org:
+            app["organization"](org[0])
+            app["org_type"](org[1])
+            app["country"](org[2])
+            app["country_name"](org[3])
+        else:
+            app["organization"](m.organization)
+            app["org_type"](None)
+            app["country"](None)
+            app["country_name"](None)
+        app["size_label"](d["size_label"])
+        app["hf_repo"](d["hf_repo"])
+        app["notes"](d["notes"])
+        app["file"](m.file)
+        sources = m.sources
+        for name, a_val, a_src, a_status in fact_cols:
+            f = d[name]
+            if f is None:
+                a_val(None)
+                a_src(None)
+                a_status(None)
+                continue
+            value = f.value
+            if isinstance(value, list):
+                value = ", ".join(value)
+            a_val(value)
+            src = sources.get(f.source)
+            a_src(src.url if src else None)
+            a_status(f.status)
+        rd = d["release_date"]
+        app["release_event"](rd.event if rd else None)
+        app["release_precision"](precision[len(rd.value.split("-"))] if rd and rd.value else None)
+        lic = d["license"]
+        info = lic_info.get(lic.value) if lic is not None and lic.value else None
+        if info is None:
+            w = d["weights"]
+            info = no_weights if w is not None and w.value in ("closed", "unreleased") else unknown
+        app["license_name"](info[0])
+        app["license_tier"](info[1])
+        app["commercial_use"](info[2])
+        app["license_url"](info[3])
+        app["n_scores"](len(d["scores"]))
+    return cols
+
+
+def _sorted_models(cat: Catalog) -> list[ModelRecord]:
+    """Models in the frame's final order (release date, unknown last, then id): built in order, not sorted after."""
+    stamps: dict = {}
+    far = pd.Timestamp.max
+
+    def key(m: ModelRecord):
+        rd = m.variant.release_date
+        x = rd.value if rd else None
+        t = stamps[x] if x in stamps else stamps.setdefault(x, release_timestamp(x))
+        return (t is pd.NaT, far if t is pd.NaT else t, m.id)
+
+    return sorted(cat.models.values(), key=key)
+
+
 def to_frame(cat: Catalog) -> pd.DataFrame:
-    rows = [_row(cat, m) for m in cat.models.values()]
-    df = pd.DataFrame(rows)
+    if not cat.models:  # (the row-by-row build gives an empty frame without columns)
+        return _to_frame_rows(cat)
+    return _finish(pd.DataFrame(_columns(cat)), presorted=True)
+
+
+def _to_frame_rows(cat: Catalog) -> pd.DataFrame:
+    """The reference implementation (row dicts); `to_frame` builds the same frame column-wise."""
+    return _finish(pd.DataFrame([_row(cat, m) for m in cat.models.values()]))
+
+
+def _finish(df: pd.DataFrame, presorted: bool = False) -> pd.DataFrame:
     for col in INT_COLUMNS:
         df[col] = pd.array(df[col], dtype="Int64")
     for col in ("params_total_b", "params_active_b", "training_tokens_t"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    df["release_dt"] = [release_timestamp(x) for x in df["release_date"]]
+    stamps: dict = {}
+    df["release_dt"] = [stamps[x] if x in stamps else stamps.setdefault(x, release_timestamp(x))
+                        for x in df["release_date"]]
     df["release_dt"] = pd.to_datetime(df["release_dt"])
     # Dense models use every parameter: active = total. Kept in a separate column so the
     # sourced `params_active_b` stays exactly what the source said.
@@ -89,17 +189,29 @@ def to_frame(cat: Catalog) -> pd.DataFrame:
     df["params_active_eff_b"] = np.where(dense & df["params_active_b"].isna(), df["params_total_b"], df["params_active_b"])
     df["params_effective_b"] = np.sqrt(df["params_total_b"] * df["params_active_eff_b"])
     df["open_weights"] = df["weights"].isin(["open", "gated_open"])
+    if presorted:
+        return df
     return df.sort_values(["release_dt", "id"], kind="stable").reset_index(drop=True)
 
 
 def scores_frame(cat: Catalog) -> pd.DataFrame:
-    rows = []
+    cols: dict[str, list] = {c: [] for c in SCORE_COLUMNS}
+    a = [cols[c].append for c in SCORE_COLUMNS]
     for m in cat.models.values():
+        sources = m.sources
         for s in m.variant.scores:
-            rows.append({"model_id": m.id, "benchmark": s.benchmark, "setting": s.setting, "value": s.value,
-                         "self_reported": s.self_reported, "source_url": m.sources[s.source].url,
-                         "version": s.version or m.sources[s.source].version, "note": s.note})
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+            src = sources[s.source]
+            a[0](m.id)
+            a[1](s.benchmark)
+            a[2](s.setting)
+            a[3](s.value)
+            a[4](s.self_reported)
+            a[5](src.url)
+            a[6](s.version or src.version)
+            a[7](s.note)
+    if not cols["model_id"]:
+        return pd.DataFrame([], columns=SCORE_COLUMNS)
+    return pd.DataFrame(cols, columns=SCORE_COLUMNS)
 
 
 def licenses_frame(cat: Catalog) -> pd.DataFrame:

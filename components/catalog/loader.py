@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,18 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import CatalogError, CatalogInvalid
-from .schema import FACT_FIELDS, SLUG, Benchmark, FamilyFile, FamilyHeader, License, Organization, Source, Variant
-from .yaml_lines import ParsedYaml, parse_yaml
+from .schema import (
+    FACT_FIELDS,
+    SLUG,
+    Benchmark,
+    FamilyFile,
+    FamilyHeader,
+    License,
+    Organization,
+    Source,
+    Variant,
+)
+from .yaml_lines import FastPathMiss, ParsedYaml, parse_fast, parse_yaml
 
 BUNDLED_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 # ATLAS_DATA_DIR points the app and the CLI at another catalog (benchmarks, tests); default: bundled.
@@ -191,14 +202,31 @@ def _merge_defaults(fam: FamilyFile, variant: Variant) -> Variant:
         for name in type(fam.defaults).model_fields
         if getattr(variant, name) is None and getattr(fam.defaults, name) is not None
     }
-    return variant.model_copy(update=update) if update else variant
+    if not update:
+        return variant
+    # = variant.model_copy(update=update), without its generic copying (this runs for every model)
+    merged = Variant.__new__(Variant)
+    object.__setattr__(merged, "__dict__", {**variant.__dict__, **update})
+    object.__setattr__(merged, "__pydantic_fields_set__", variant.__pydantic_fields_set__ | update.keys())
+    object.__setattr__(merged, "__pydantic_extra__", None)
+    object.__setattr__(merged, "__pydantic_private__", None)
+    return merged
 
 
 def check_catalog(data_dir: Path = DATA_DIR) -> tuple[Catalog | None, list[CatalogError]]:
     """Validate everything; return the catalog (None if any error) and every error found."""
+    data_dir = Path(data_dir)
+    if os.environ.get("ATLAS_FAST_LOAD", "1") != "0":
+        catalog = _check_fast(data_dir)
+        if catalog is not None:
+            return catalog, []
+    return _check_lines(data_dir)
+
+
+def _check_lines(data_dir: Path) -> tuple[Catalog | None, list[CatalogError]]:
+    """The careful path: every file through the line-tracking parser, every error with its line."""
     from .rules import run_rules  # rules need the Catalog type defined above
 
-    data_dir = Path(data_dir)
     errors: list[CatalogError] = []
     if not data_dir.is_dir():
         return None, [CatalogError(str(data_dir), None, None, None, "data folder not found", "file")]
@@ -251,6 +279,107 @@ def check_catalog(data_dir: Path = DATA_DIR) -> tuple[Catalog | None, list[Catal
     family_lines = {rel: parsed for _, (_, parsed, rel) in tables["models"].items()}
     errors.extend(run_rules(catalog, family_lines))
     return (None if errors else catalog), errors
+
+
+class _FileLines:
+    """A family file's key lines, parsed (with the line-tracking parser) only when first asked for."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._parsed: ParsedYaml | None = None
+
+    def line_of(self, loc: tuple) -> int | None:
+        if self._parsed is None:
+            self._parsed = parse_yaml(self.path.read_text(encoding="utf-8"))
+        return self._parsed.line_of(loc)
+
+
+class _LazyLines(Mapping):
+    """ModelRecord.lines for the fast path: the same mapping as the careful path builds, computed on first use
+    (only error messages need line numbers, and a catalog that loads on the fast path has none)."""
+
+    def __init__(self, file_lines: _FileLines, key: str):
+        self._file, self._key, self._lines = file_lines, key, None
+
+    def _get(self) -> dict[str, int]:
+        if self._lines is None:
+            f, key = self._file, self._key
+            lines = {name: f.line_of(("variants", key, name)) for name in (*FACT_FIELDS, "hf_repo", "scores", "name")}
+            lines["_variant"] = f.line_of(("variants", key))
+            self._lines = {k: v for k, v in lines.items() if v is not None}
+        return self._lines
+
+    def __getitem__(self, k: str) -> int:
+        return self._get()[k]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+
+_SIMPLE_SCHEMAS = {"organizations": Organization, "licenses": License, "benchmarks": Benchmark}
+
+
+def _check_fast(data_dir: Path) -> Catalog | None:
+    """The catalog when every file parses cleanly, validates and passes every rule; None otherwise (the caller
+    then runs the careful path, which finds and words every error exactly as before).
+
+    Compiled YAML parser, one pydantic call per file, no line bookkeeping: lines are parsed lazily if asked for."""
+    from .rules import run_rules
+
+    if not data_dir.is_dir():
+        return None
+    allow_rs = os.environ.get("ATLAS_YAML_PARSER", "") != "pyyaml"
+    raw: dict[Path, bytes] = {}
+    tables: dict[str, dict[str, Any]] = {}
+    try:
+        for folder in ("organizations", "licenses", "benchmarks", "models"):
+            files = sorted((data_dir / folder).glob("*.yaml")) if (data_dir / folder).is_dir() else []
+            if not files:
+                return None
+            schema = _SIMPLE_SCHEMAS.get(folder, FamilyFile)
+            validate = schema.model_validate
+            table: dict[str, Any] = {}
+            for path in files:
+                data = raw[path] = path.read_bytes()
+                obj = validate(parse_fast(data.decode("utf-8"), allow_rs=allow_rs))
+                if schema is FamilyFile:
+                    # exactly what the careful path builds: header fields + separately validated variants
+                    obj = FamilyFile.model_construct(**{k: getattr(obj, k) for k in FamilyHeader.model_fields},
+                                                     variants=obj.variants)
+                table[path.stem] = obj
+            tables[folder] = table
+    except (OSError, UnicodeDecodeError, FastPathMiss, ValidationError):
+        return None
+
+    models: dict[str, ModelRecord] = {}
+    models_dir = data_dir / "models"
+    for stem, fam in tables["models"].items():
+        rel = f"data/models/{stem}.yaml"  # = _rel(...)
+        file_lines = _FileLines(models_dir / f"{stem}.yaml")
+        for key, variant in fam.variants.items():
+            mid = f"{stem}/{key}"
+            models[mid] = ModelRecord(
+                id=mid, family_id=stem, family=fam.family, organization=fam.organization,
+                variant=_merge_defaults(fam, variant), sources=fam.sources, file=rel,
+                lines=_LazyLines(file_lines, key),
+            )
+    h = hashlib.sha256()
+    for p in sorted(raw):
+        h.update(p.name.encode())
+        h.update(raw[p])
+    catalog = Catalog(
+        organizations=tables["organizations"], licenses=tables["licenses"], benchmarks=tables["benchmarks"],
+        families=tables["models"], models=models, data_dir=data_dir, version=h.hexdigest()[:10],
+    )
+    if run_rules(catalog):
+        return None
+    return catalog
 
 
 def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:

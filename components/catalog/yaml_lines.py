@@ -6,6 +6,7 @@ needs both: "duplicate key '7b' on line 40 (first on line 12)" and "line 57: ...
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,3 +74,114 @@ def parse_yaml(text: str) -> ParsedYaml:
     node = yaml.compose(text, Loader=_Loader)
     out.data = None if node is None else _build(node, (), out)
     return out
+
+
+# ---------------------------------------------------------------- fast path (no line numbers)
+# For a catalog that validates, line numbers are never shown: parse with a compiled parser and keep the
+# line-tracking composer above for catalogs with errors (the loader falls back to it on any problem, so
+# every message and line stays exactly what `parse_yaml` gives).
+try:  # optional accelerator (Rust, YAML 1.2): about 10x faster than PyYAML's C loader
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover - depends on the environment
+    _yaml_rs = None
+
+
+class FastPathMiss(Exception):
+    """This text needs the line-tracking parser: a syntax error, a duplicate key, or unusual YAML."""
+
+
+# Plain scalars that YAML 1.1 (PyYAML) and YAML 1.2 (yaml_rs) read differently: 010, 0x1f, 1_000, 1:30, 1e5,
+# 1.5e3, .5; tags, merge keys and directives. A file with any of them (or what merely looks like one, say inside a
+# quoted note) is parsed with PyYAML instead, so both parsers always agree on what they accept.
+_RISKY = re.compile(  # searched in "\n" + text
+    r"[:\[{,\n-][ \t]+[-+]?(?:0[0-9xXoObB_]|[0-9][0-9.]*[_:eE]|\.[0-9])[0-9a-fA-F_.:eE+-]*[ \t]*(?=[,\]}#\n]|$)")
+_UNUSUAL = re.compile(r"<<|(?:^|[\s:\[{,-])!|^%|^---|^\.\.\.", re.MULTILINE)
+
+
+def _yaml_12_is_safe(text: str) -> bool:
+    if ("!" in text or "<<" in text or "%" in text or "---" in text or "..." in text) and _UNUSUAL.search(text):
+        return False
+    return _RISKY.search("\n" + text) is None
+
+
+class _FastConstructor(yaml.constructor.SafeConstructor):
+    """SafeConstructor with `_scalar`'s rules (dates and yes/no stay text) that refuses duplicate keys."""
+
+    def construct_yaml_timestamp(self, node):
+        return node.value
+
+    def construct_yaml_bool(self, node):
+        if node.value.lower() not in ("true", "false"):
+            return node.value
+        return super().construct_yaml_bool(node)
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):
+            raise FastPathMiss("not a mapping")
+        result = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise FastPathMiss("unusual key")
+            key = self.construct_object(key_node, deep=deep)
+            key = key if isinstance(key, str) else str(key)
+            if key in result:
+                raise FastPathMiss("duplicate key")
+            result[key] = self.construct_object(value_node, deep=deep)
+        return result
+
+
+_FastConstructor.add_constructor("tag:yaml.org,2002:timestamp", _FastConstructor.construct_yaml_timestamp)
+_FastConstructor.add_constructor("tag:yaml.org,2002:bool", _FastConstructor.construct_yaml_bool)
+_FastConstructor.add_constructor("tag:yaml.org,2002:map", lambda self, node: self.construct_mapping(node, deep=True))
+
+try:
+    from yaml.cyaml import CParser as _CParser  # libyaml's parser (yaml.CParser is not exported)
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+if _CParser is not None:
+    class _FastLoader(_CParser, _FastConstructor, yaml.resolver.Resolver):
+        def __init__(self, stream):
+            _CParser.__init__(self, stream)
+            _FastConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+else:  # pragma: no cover - PyYAML built without libyaml
+    class _FastLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                      _FastConstructor, yaml.resolver.Resolver):
+        def __init__(self, stream):
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _FastConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+
+def fast_parser_name() -> str:
+    return "yaml_rs" if _yaml_rs is not None else ("PyYAML (libyaml)" if _CParser is not None else "PyYAML")
+
+
+def parse_fast(text: str, *, allow_rs: bool = True) -> dict:
+    """The same data as `parse_yaml(text).data` for a well-formed mapping without duplicate keys;
+    raises FastPathMiss for anything else (the caller then uses `parse_yaml`)."""
+    if allow_rs and _yaml_rs is not None and _yaml_12_is_safe(text):
+        try:
+            data = _yaml_rs.loads(text, parse_datetime=False,
+                                  duplicate_key_policy=_yaml_rs.DuplicateKeyPolicy.Error)
+        except Exception as e:  # noqa: BLE001 - any parser complaint: the slow path reports it properly
+            raise FastPathMiss(str(e)) from None
+        # (a key that is not text, where PyYAML's path would make it text, fails validation: then that path runs)
+        if not isinstance(data, dict):
+            raise FastPathMiss("not a mapping")
+        return data
+    try:
+        loader = _FastLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as e:
+        raise FastPathMiss(str(e)) from None
+    if not isinstance(data, dict):
+        raise FastPathMiss("not a mapping")
+    return data
+
