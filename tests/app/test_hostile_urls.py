@@ -25,7 +25,7 @@ param_sets = st.dictionaries(
 
 
 @pytest.mark.parametrize("page", registered_pages())
-@settings(max_examples=6, deadline=None, derandomize=True,
+@settings(max_examples=4, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(params=param_sets)
 def test_page_never_raises_on_hostile_urls(page, params):
