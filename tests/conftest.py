@@ -13,6 +13,9 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="hf-home-")
 os.environ.pop("HF_TOKEN", None)
+# The columnar catalog cache goes to a private folder per test run (subprocesses inherit it), so no run
+# reads entries written by another checkout or code version.
+os.environ["ATLAS_CACHE_DIR"] = tempfile.mkdtemp(prefix="atlas-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_CATALOG = ROOT / "tests" / "fixtures" / "catalog"

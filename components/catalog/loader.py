@@ -9,6 +9,7 @@ Layout (ids come from file names, so they are never retyped):
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Iterator, Mapping
@@ -326,6 +327,18 @@ _SIMPLE_SCHEMAS = {"organizations": Organization, "licenses": License, "benchmar
 
 
 def _check_fast(data_dir: Path) -> Catalog | None:
+    # Bulk loading allocates millions of long-lived objects and no cycles: the cyclic GC would only rescan them
+    # (about a quarter of the load time at 100k models).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_fast_inner(data_dir)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check_fast_inner(data_dir: Path) -> Catalog | None:
     """The catalog when every file parses cleanly, validates and passes every rule; None otherwise (the caller
     then runs the careful path, which finds and words every error exactly as before).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import shutil
@@ -127,6 +128,18 @@ async def _render(jobs: list[tuple[dict, Path, str]], *, browser: str, width: in
     del kaleido
 
 
+def _run_coroutine(coro) -> None:
+    """asyncio.run, also when the caller already runs an event loop (e.g. beside Playwright's sync API):
+    then the batch gets a private thread with its own loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coro)
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
 def export(charts: Iterable[Chart], ctx: Context, out: Path | str, *, formats: Iterable[str] = FORMATS,
            width: int = WIDTH, height: int = HEIGHT, scale: float = SCALE, timeout: float = 120,
            log=print) -> list[Path]:
@@ -149,7 +162,7 @@ def export(charts: Iterable[Chart], ctx: Context, out: Path | str, *, formats: I
             jobs.append((spec, out / f"{b.chart.name}{suffix}.{fmt}", fmt))
     if jobs:
         try:
-            asyncio.run(_render(jobs, browser=browser, width=width, height=height, scale=scale, timeout=timeout))
+            _run_coroutine(_render(jobs, browser=browser, width=width, height=height, scale=scale, timeout=timeout))
         except Exception as e:  # choreographer/kaleido errors: say which browser failed
             if isinstance(e, ExportError):
                 raise

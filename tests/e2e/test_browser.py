@@ -95,7 +95,7 @@ def test_deep_link_on_a_fresh_server_runs_inside_the_app_frame(browser):
         wait_ready(page)
         expect(page.get_by_role("heading", name="Licenses")).to_be_visible(timeout=30_000)
         # the app frame ran: our registered navigation and the shared filters are there
-        expect(page.locator('[data-testid="stSidebar"]').get_by_text("Filters")).to_be_visible()
+        expect(page.locator('[data-testid="stSidebar"]').get_by_text("Filters", exact=True)).to_be_visible()
         assert page.locator('[data-testid="stSidebarNav"] a', has_text="Size vs score").count() == 1
         page.close()
     finally:

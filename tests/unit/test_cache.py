@@ -1,6 +1,5 @@
 """The columnar catalog cache: a hit is the same tables, a data change invalidates, no cache dir is no problem."""
 
-import os
 import shutil
 from pathlib import Path
 
@@ -63,19 +62,7 @@ def test_invalid_data_is_never_cached(catalog_dir, tmp_path):
     assert not (tmp_path / "c").exists() or not any(p.name != "index" for p in (tmp_path / "c").iterdir())
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_unwritable_dir_falls_back(catalog_dir, tmp_path):
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    ro.chmod(0o500)
-    try:
-        frames, status = cache.load_frames(catalog_dir, ro / "cache")
-    finally:
-        ro.chmod(0o700)
-    assert status == "unwritable"
-    assert_same(cache.build_frames(catalog_dir), frames)
-
-
+# (An unwritable folder is simulated with a file in the way: root, as in CI, can write anywhere.)
 def test_cache_path_that_is_a_file_falls_back(catalog_dir, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")  # mkdir under a file fails even for root
