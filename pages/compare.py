@@ -2,11 +2,13 @@
 (same setting only) and license obligations."""
 
 
+import pandas as pd
 import streamlit as st
 
 from components.charts import compare as cmp
 from components.ui.data import get_tables
 from components.ui.page import empty_state, show_chart, show_url_notices
+from components.ui.hub import get_hub, snapshot_badge, with_hub
 from components.ui.text import md_escape, md_literal
 from components.ui.sidebar import filtered_models, is_talk
 from components.ui.url_state import url_multi, write_url
@@ -47,9 +49,13 @@ else:
     else:
         sel = df.set_index("id").loc[picked].reset_index()
         names = cmp.display_names(sel)
+        hub = get_hub()
+        sel = with_hub(sel, hub)
 
         # ------------------------------------------------------------ fact cards
         st.header("Facts")
+        if hub is not None:
+            snapshot_badge(hub)
         cols = st.columns(len(picked))
         for col, (_, row) in zip(cols, sel.iterrows()):
             with col.container(border=True):
@@ -62,6 +68,9 @@ else:
                         line += f" · [source]({fact.source.replace(')', '%29').replace(' ', '%20')})"
                     lines.append(line)
                 st.markdown("  \n".join(lines))
+                if hub is not None and pd.notna(row.get("downloads_30d")):
+                    likes = f"{int(row['likes']):,} likes" if pd.notna(row.get("likes")) else "likes unknown"
+                    st.caption(f"Hugging Face: {int(row['downloads_30d']):,} downloads (30 d) · {likes}")
 
         # ------------------------------------------------------------ sizes
         st.header("Parameters, drawn to scale")

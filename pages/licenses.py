@@ -5,6 +5,8 @@ import streamlit as st
 
 from components.charts import licenses as lc
 from components.ui.data import get_tables
+from components.charts.adoption import downloads_by_tier
+from components.ui.hub import get_hub, snapshot_badge, with_hub
 from components.ui.text import md_escape
 from components.ui.page import empty_state, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
@@ -125,3 +127,14 @@ if landmark is not None:
         st.caption(f"{landmark.label} ({when}) was the first Llama release licensed for commercial use. Of the "
                    f"open-weight variants in view, {before:.0%} released before it allowed commercial use; "
                    f"{after:.0%} released since do. The commercial toggle above does not apply to this chart.")
+
+# -------------------------------------------------------------------------------------------- adoption
+st.subheader("Adoption by license tier")
+st.caption("Hugging Face downloads of the models in view, summed per license tier — how licensing relates to "
+           "adoption. Numbers come only from a local `python -m components.hub sync` snapshot; the app never "
+           "contacts the Hub.")
+hub = get_hub()
+snapshot_badge(hub)
+if hub is not None:
+    show_chart(downloads_by_tier(with_hub(df, hub), snapshot_date=hub.date, talk=talk), page="licenses",
+               view="adoption", key="lic_adoption_chart", data_version=tables.version, source=hub.label())
