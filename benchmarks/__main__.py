@@ -186,7 +186,7 @@ def report(results: list[dict], mach: dict, moe_text: str, args) -> str:
                              indent=1, default=str)[:5000], "```", ""]
         except ValueError as e:
             L += [f"(unreadable: {e})", ""]
-    L += ["Raw results: `benchmarks/results/latest.json`.", ""]
+    L += [f"Raw results: `benchmarks/results/{'latest-quick.json' if args.quick else 'latest.json'}`.", ""]
     return "\n".join(L)
 
 
@@ -210,7 +210,8 @@ def main() -> None:
     moe_text = moe()
     res_dir = ROOT / "benchmarks" / "results"
     res_dir.mkdir(exist_ok=True)
-    (res_dir / "latest.json").write_text(json.dumps({"machine": mach, "results": results}, indent=1, default=str))
+    raw = res_dir / ("latest-quick.json" if args.quick else "latest.json")
+    raw.write_text(json.dumps({"machine": mach, "results": results}, indent=1, default=str))
     text = report(results, mach, moe_text, args)
     Path(args.out).write_text(text)
     print(text)
