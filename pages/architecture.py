@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.charts import architecture as arch
 from components.ui.data import get_tables
+from components.ui.memo import memo_chart, rows_key
 from components.ui.page import empty_state, hidden_note, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
 from components.ui.url_state import url_choice, url_multi, write_url
@@ -26,6 +27,8 @@ def note(hidden: dict[str, int]) -> None:
 tables = get_tables()
 df, filters = filtered_models(tables.models)
 talk = is_talk()
+rows = rows_key(df, tables.version)  # charts are built once per distinct rows + options
+all_rows = ("catalog", tables.version)
 
 st.title("Architecture")
 st.markdown("How models spend their parameters, how far they read, and where they come from: the efficiency "
@@ -36,8 +39,8 @@ url_choice("arch_count", "arch_count", list(arch.COUNTS), "variants")
 url_choice("arch_group", "arch_group", list(arch.GROUPS), "organization")
 # Seed both line pickers once, so a link reopens the same lines in either grouping.
 for grp, (param, key) in GROUP_KEYS.items():
-    options = arch.size_groups(tables.models, grp)["id"].tolist()
-    url_multi(param, key, options, arch.default_size_groups(df, grp), max_items=MAX_LINES)
+    options = memo_chart(arch.size_groups, tables.models, key=all_rows, group=grp)["id"].tolist()
+    url_multi(param, key, options, memo_chart(arch.default_size_groups, df, key=rows, group=grp), max_items=MAX_LINES)
 show_url_notices()
 
 if df.empty:
@@ -51,10 +54,10 @@ else:
     st.markdown("The input embedding is a table of *vocabulary × hidden size* parameters. Gemma's 256k-token "
                 "vocabulary makes that table about a fifth of a 2B model; the 128k vocabulary of Llama 3 70B costs "
                 "it under 2%. A big vocabulary is cheap at scale and expensive when small.")
-    fig, hidden = arch.vocab_vs_size(df, talk=talk)
+    fig, hidden = memo_chart(arch.vocab_vs_size, df, key=rows, talk=talk)
     show_chart(fig, page=PAGE, view="vocab-vs-size", key="arch_vocab_chart", data_version=tables.version)
     note(hidden)
-    fig, hidden = arch.share_vs_size(df, talk=talk)
+    fig, hidden = memo_chart(arch.share_vs_size, df, key=rows, talk=talk)
     show_chart(fig, page=PAGE, view="embedding-share", key="arch_share_chart", data_version=tables.version)
     note(hidden)
     st.caption("Embedding share = vocabulary size × hidden size ÷ total parameters, and counts the **input "
@@ -64,7 +67,7 @@ else:
 
     # ---------------------------------------------------------------- context
     st.header("Context length over time")
-    fig, hidden = arch.context_over_time(df, talk=talk)
+    fig, hidden = memo_chart(arch.context_over_time, df, key=rows, talk=talk)
     show_chart(fig, page=PAGE, view="context-length", key="arch_context_chart", data_version=tables.version)
     note(hidden)
     st.caption("Marker shape: ● dense, ◆ mixture of experts, ○ architecture not disclosed. The maximum context "
@@ -85,10 +88,10 @@ else:
     write_url("arch_grain", grain, "quarter")
     write_url("arch_count", count, "variants")
 
-    fig, hidden = arch.dense_vs_moe(df, grain=grain, count=count, talk=talk)
+    fig, hidden = memo_chart(arch.dense_vs_moe, df, key=rows, grain=grain, count=count, talk=talk)
     show_chart(fig, page=PAGE, view=f"dense-vs-moe-{grain}", key="arch_moe_chart", data_version=tables.version)
     note(hidden)
-    fig, hidden = arch.releases_by_country(df, grain=grain, count=count, talk=talk)
+    fig, hidden = memo_chart(arch.releases_by_country, df, key=rows, grain=grain, count=count, talk=talk)
     show_chart(fig, page=PAGE, view=f"country-{grain}", key="arch_country_chart", data_version=tables.version)
     note(hidden)
     st.caption("Country = headquarters of the releasing organization (a multinational lab counts once, where "
@@ -102,22 +105,22 @@ else:
     group = st.session_state["arch_group"]
     write_url("arch_group", group, "organization")
     param, key = GROUP_KEYS[group]
-    groups_df = arch.size_groups(df, group)
+    groups_df = memo_chart(arch.size_groups, df, key=rows, group=group)
     names = dict(zip(groups_df["id"], groups_df["name"]))
     # Keep picks that the filters hide (they come back when the filters widen) out of the options list.
     options = list(groups_df["id"]) + [g for g in st.session_state[key] if g not in names]
-    all_names = arch.size_groups(tables.models, group).set_index("id")["name"].to_dict()
+    all_names = memo_chart(arch.size_groups, tables.models, key=all_rows, group=group).set_index("id")["name"].to_dict()
     c2.multiselect(f"{GROUP_LABELS[group]}s to draw", options, key=key, max_selections=MAX_LINES,
                    format_func=lambda g: all_names.get(g, g),
                    help=f"Up to {MAX_LINES}. The defaults are those with the most release dates and sizes.")
     picked = st.session_state[key]
     for grp, (p, _k) in GROUP_KEYS.items():
-        write_url(p, st.session_state[_k] if grp == group else [], arch.default_size_groups(df, grp)
-                  if grp == group else [])
+        default = memo_chart(arch.default_size_groups, df, key=rows, group=grp) if grp == group else []
+        write_url(p, st.session_state[_k] if grp == group else [], default)
     if not picked:
         st.info(f"Pick at least one {group} to draw its sizes over time.", icon=":material/timeline:")
     else:
-        fig, hidden = arch.params_over_time(df, picked, group=group, talk=talk)
+        fig, hidden = memo_chart(arch.params_over_time, df, key=rows, groups=picked, group=group, talk=talk)
         show_chart(fig, page=PAGE, view=f"params-per-{group}", key="arch_params_chart",
                    data_version=tables.version)
         note(hidden)

@@ -7,10 +7,10 @@ import streamlit as st
 
 from components.charts import compare as cmp
 from components.ui.data import get_tables
-from components.ui.page import empty_state, show_chart, show_url_notices
 from components.ui.hub import get_hub, snapshot_badge, with_hub
-from components.ui.text import md_escape, md_literal
+from components.ui.page import empty_state, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
+from components.ui.text import md_escape, md_literal
 from components.ui.url_state import url_multi, write_url
 
 PAGE = "compare"

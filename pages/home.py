@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from components.charts.overview import releases_per_quarter
 from components.ui.data import get_tables
+from components.ui.memo import memo_chart, rows_key
 from components.ui.page import empty_state, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
 
@@ -43,7 +45,7 @@ else:
     c[2].metric("Open weights", f"{df['open_weights'].mean():.0%}", help="Open or gated-open weights.")
     c[3].metric("Mixture-of-experts", int(df["architecture"].eq("moe").sum()))
     newest = df["release_dt"].max()
-    c[4].metric("Newest release", newest.strftime("%Y-%m") if newest == newest else "—")
+    c[4].metric("Newest release", newest.strftime("%Y-%m") if pd.notna(newest) else "—")
     if filters.active:
         st.caption(f"Filtered view: {len(df)} of {len(tables.models)} models.")
 
@@ -52,8 +54,8 @@ else:
     left, right = (st.container(), st.container()) if talk else st.columns([3, 2], gap="large")
     with left:
         undated = int(df["release_dt"].isna().sum())
-        show_chart(releases_per_quarter(df, talk=talk), page="home", view="releases",
-                   key="home_releases", data_version=tables.version)
+        fig = memo_chart(releases_per_quarter, df, key=rows_key(df, tables.version), talk=talk)
+        show_chart(fig, page="home", view="releases", key="home_releases", data_version=tables.version)
         if undated:
             st.caption(f"{undated} model{'s' if undated != 1 else ''} without a release date not shown.")
     with right:

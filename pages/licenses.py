@@ -4,12 +4,13 @@ plain-language summaries) and how license tiers changed over time."""
 import streamlit as st
 
 from components.charts import licenses as lc
-from components.ui.data import get_tables
 from components.charts.adoption import downloads_by_tier
+from components.ui.data import get_tables
 from components.ui.hub import get_hub, snapshot_badge, with_hub
-from components.ui.text import md_escape
+from components.ui.memo import memo_chart, rows_key
 from components.ui.page import empty_state, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
+from components.ui.text import md_escape
 from components.ui.url_state import url_choice, url_flag, write_url
 
 ROWS = {"license": "One row per license", "family": "Model families"}
@@ -19,6 +20,7 @@ DEFAULT_LICENSE = "llama-2-community"
 tables = get_tables()
 df, filters = filtered_models(tables.models)
 licenses = tables.licenses
+rows_id = rows_key(df, tables.version)  # charts are built once per distinct rows + options
 talk = is_talk()
 
 st.title("Licenses")
@@ -47,7 +49,7 @@ commercial = c2.toggle("What can I use commercially today?", key="lic_commercial
 write_url("rows", rows, "license")
 write_url("commercial", commercial, False)
 
-summaries = lc.license_summaries(df, licenses, commercial_only=commercial)
+summaries = memo_chart(lc.license_summaries, df, licenses, key=rows_id, commercial_only=commercial)
 ids = list(summaries["id"])
 default_lic = DEFAULT_LICENSE if DEFAULT_LICENSE in ids else (ids[0] if ids else None)
 if ids:
@@ -55,7 +57,7 @@ if ids:
 
 show_url_notices()  # after the page's own options were read, so their notices are included
 
-fig = lc.license_matrix(df, licenses, rows=rows, commercial_only=commercial, talk=talk)
+fig = memo_chart(lc.license_matrix, df, licenses, key=rows_id, rows=rows, commercial_only=commercial, talk=talk)
 if fig.layout.meta["rows"]:
     show_chart(fig, page="licenses", view=f"matrix-{rows}", key="lic_matrix_chart", data_version=tables.version)
     st.caption("Hover a cell for what the clause means, a short excerpt and its source; the clause table below "
@@ -65,7 +67,7 @@ else:
     st.info(f"No model in view has a weights license to show. {why} Closed-weight models are used on their "
             "owner's API or product terms, not under a weights license.", icon=":material/block:")
 
-changes = lc.family_license_changes(df, licenses)
+changes = memo_chart(lc.family_license_changes, df, licenses, key=rows_id)
 if len(changes):
     with st.expander(f"{len(changes)} famil{'ies' if len(changes) != 1 else 'y'} change license by size or version",
                      expanded=rows == "family"):
@@ -118,8 +120,8 @@ st.subheader("Open-weight releases over time, by license tier")
 per = st.radio("Bars per", list(PERIODS), key="lic_per", format_func=PERIODS.get, horizontal=True)
 write_url("per", per, "quarter")
 landmark = lc.first_release(tables.models, DEFAULT_LICENSE)
-show_chart(lc.releases_by_tier(df, freq=per, landmark=landmark, talk=talk), page="licenses", view=f"tiers-{per}",
-           key="lic_tiers_chart", data_version=tables.version)
+tiers = memo_chart(lc.releases_by_tier, df, key=rows_id, freq=per, landmark=landmark, talk=talk)
+show_chart(tiers, page="licenses", view=f"tiers-{per}", key="lic_tiers_chart", data_version=tables.version)
 if landmark is not None:
     before, after = lc.commercial_share(df, landmark.date)
     when = landmark.date.strftime("%B %Y")

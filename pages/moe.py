@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -11,6 +11,7 @@ import yaml
 from components.charts import moe as ch
 from components.sim import moe as sim
 from components.sim.compute import summarize
+from components.ui.frame import ensure_app_frame
 from components.ui.page import show_chart
 from components.ui.sidebar import is_talk
 
@@ -19,6 +20,7 @@ DEFAULT_TEXT = ("def forward(self, x):\n    h = self.norm(x)\n    return self.ex
                 "Question: why does a mixture of experts use only two experts per token? "
                 "Answer: the router picks them.")
 GRID_MAX_TOKENS = 64
+TABS = ["Routing grid", "Gate weights", "Expert load", "Locality", "Balance", "Parameters & compute", "Compare"]
 NOTE = ("**Weights are simulated; configs, math and counts are real.** Router weights and hidden states are "
         "random (seeded), and the text is split by a toy tokenizer. The model configurations come from "
         "`data/configs/` (official sources), each router family follows its published code, and the parameter "
@@ -152,6 +154,7 @@ def _params_panel(preset: sim.Preset, talk: bool) -> None:
 
 
 def main() -> None:
+    ensure_app_frame()  # this page needs no catalog, so it does not get the guard through get_tables()
     st.title("MoE routing")
     st.info(NOTE, icon=":material/science:")
     talk = is_talk()
@@ -179,61 +182,114 @@ def main() -> None:
                + (f", route scale {s.route_scale:g}" if s.route_scale != 1 else "")
                + (" · preset from " + ("data/configs" if preset.source == "config" else "hand settings (reference)")))
 
-    tabs = st.tabs(["Routing grid", "Gate weights", "Expert load", "Locality", "Balance", "Parameters & compute",
-                    "Compare"])
-    grid_T = min(GRID_MAX_TOKENS, res.n_tokens)
-    with tabs[0]:
-        show_chart(ch.routing_grid(res.tokens[:grid_T], res.experts[:grid_T, :, 0], res.is_moe, s.n_experts,
-                                   talk=talk), page=PAGE, view=f"grid {name}", key="moe_chart_grid",
-                   source="simulated routing, real config")
-        st.caption(f"First {grid_T} tokens. Like Fig. 8 of the Mixtral paper (arXiv 2401.04088), but with "
-                   "simulated weights: patterns here come from token identity and the locality knob.")
-    layer = st.select_slider("Layer", moe_layers, moe_layers[min(len(moe_layers) - 1, len(moe_layers) // 2)],
-                             key="moe_layer") if len(moe_layers) > 1 else moe_layers[0]
-    with tabs[1]:
-        gT = min(32, res.n_tokens)
-        show_chart(ch.gate_weights(res.tokens[:gT], res.experts[:gT, layer], res.gates[:gT, layer],
-                                   res.shared[:gT, layer] if s.rule.shared != "none" else None,
-                                   dropped=res.dropped[:gT, layer], layer=layer, weight_sum=s.rule.weight_sum,
-                                   talk=talk), page=PAGE, view="gate weights", key="moe_chart_gates",
-                   source="simulated routing")
-    with tabs[2]:
-        live = res.n_tokens * s.top_k - int(res.dropped[:, layer].sum())
-        show_chart(ch.expert_load(res.loads[layer], uniform=res.n_tokens * s.top_k / s.n_experts,
-                                  capacity=res.capacity, layer=layer, talk=talk), page=PAGE, view="expert load",
-                   key="moe_chart_load", source="simulated routing")
-        st.caption(f"{live:,} assignments dispatched at layer {layer}; MaxVio "
-                   f"{float(sim.max_violation(res.loads[layer])):.2f}.")
-    with tabs[3]:
-        rates = sim.same_expert_rate(res)
-        show_chart(ch.same_expert_rate(rates, sim.random_baseline(s.n_experts, s.top_k), top_k=s.top_k,
-                                       show_mixtral=(s.n_experts == 8 and s.top_k == 2), talk=talk), page=PAGE,
-                   view="same expert rate", key="moe_chart_locality", source="simulated; Mixtral paper Table 5")
-        st.caption("Random baseline: 1/E for the top-1 expert, 1 − C(E−k,k)/C(E,k) for overlapping top-k sets. "
-                   "Mixtral's measured rates (Table 5, mean of 8 Pile domains) are shown for 8-expert top-2 presets.")
-    with tabs[4]:
-        _balance_panel(res, talk, seed)
-    with tabs[5]:
-        _params_panel(preset, talk)
-    with tabs[6]:
-        other = st.selectbox("Compare with", [n for n in names if n != name], format_func=lambda n: P[n].label,
-                             index=[n for n in names if n != name].index("deepseek-v3") if name != "deepseek-v3"
-                             else 0, key="moe_compare")
-        res2 = run_routing(asdict(P[other].settings), text, n_tokens, locality, seed)
-        cols = st.columns(2)
-        for col, p, r, key in ((cols[0], preset, res, "moe_chart_cmp_a"), (cols[1], P[other], res2, "moe_chart_cmp_b")):
-            with col:
-                rt = sim.same_expert_rate(r)
-                st.markdown(f"**{p.label}** — {r.settings.n_experts} experts, top-{r.settings.top_k}; same top-1 "
-                            f"expert for {np.nanmean(rt['top1']):.0%} of consecutive tokens "
-                            f"(random {1 / r.settings.n_experts:.1%})")
-                show_chart(ch.routing_grid(r.tokens[:grid_T], r.experts[:grid_T, :, 0], r.is_moe,
-                                           r.settings.n_experts, title=p.label, talk=talk), page=PAGE,
-                           view=f"grid {p.name}", key=key, source="simulated routing, real config")
-        rows = [(p.label, p.params.total, p.params.active) for p in (preset, P[other]) if p.params is not None]
-        if rows:
-            show_chart(ch.params_bars(rows, talk=talk), page=PAGE, view="params compare", key="moe_chart_cmp_params",
-                       source="parameter calculator")
+    # Lazy tabs: only the open tab's charts are computed and sent (the page computed every tab before: 1.2 s),
+    # and the open tab is part of the shareable URL (?moe_tab=...).
+    tabs = dict(zip(TABS, st.tabs(TABS, key="moe_tab", bind="query-params")))
+    ctx = _TabContext(preset=preset, res=res, talk=talk, name=name, names=names, presets=P, text=text,
+                      n_tokens=n_tokens, locality=locality, seed=seed, moe_layers=moe_layers)
+    for label, render in TAB_RENDERERS.items():
+        if tabs[label].open is not False:  # None = state not tracked (never here, but then render all)
+            with tabs[label]:
+                render(ctx)
 
+
+@dataclass(frozen=True)
+class _TabContext:
+    preset: sim.Preset
+    res: sim.RoutingResult
+    talk: bool
+    name: str
+    names: list[str]
+    presets: dict[str, sim.Preset]
+    text: str
+    n_tokens: int
+    locality: float
+    seed: int
+    moe_layers: list[int]
+
+    @property
+    def grid_tokens(self) -> int:
+        return min(GRID_MAX_TOKENS, self.res.n_tokens)
+
+    def layer_picker(self) -> int:
+        ls = self.moe_layers
+        if len(ls) == 1:
+            return ls[0]
+        return st.select_slider("Layer", ls, ls[min(len(ls) - 1, len(ls) // 2)], key="moe_layer")
+
+
+def _tab_grid(c: _TabContext) -> None:
+    res, T = c.res, c.grid_tokens
+    show_chart(ch.routing_grid(res.tokens[:T], res.experts[:T, :, 0], res.is_moe, res.settings.n_experts,
+                               talk=c.talk), page=PAGE, view=f"grid {c.name}", key="moe_chart_grid",
+               source="simulated routing, real config")
+    st.caption(f"First {T} tokens. Like Fig. 8 of the Mixtral paper (arXiv 2401.04088), but with "
+               "simulated weights: patterns here come from token identity and the locality knob.")
+
+
+def _tab_gates(c: _TabContext) -> None:
+    res, s = c.res, c.res.settings
+    layer = c.layer_picker()
+    gT = min(32, res.n_tokens)
+    show_chart(ch.gate_weights(res.tokens[:gT], res.experts[:gT, layer], res.gates[:gT, layer],
+                               res.shared[:gT, layer] if s.rule.shared != "none" else None,
+                               dropped=res.dropped[:gT, layer], layer=layer, weight_sum=s.rule.weight_sum,
+                               talk=c.talk), page=PAGE, view="gate weights", key="moe_chart_gates",
+               source="simulated routing")
+
+
+def _tab_load(c: _TabContext) -> None:
+    res, s = c.res, c.res.settings
+    layer = c.layer_picker()
+    live = res.n_tokens * s.top_k - int(res.dropped[:, layer].sum())
+    show_chart(ch.expert_load(res.loads[layer], uniform=res.n_tokens * s.top_k / s.n_experts,
+                              capacity=res.capacity, layer=layer, talk=c.talk), page=PAGE, view="expert load",
+               key="moe_chart_load", source="simulated routing")
+    st.caption(f"{live:,} assignments dispatched at layer {layer}; MaxVio "
+               f"{float(sim.max_violation(res.loads[layer])):.2f}.")
+
+
+def _tab_locality(c: _TabContext) -> None:
+    s = c.res.settings
+    rates = sim.same_expert_rate(c.res)
+    show_chart(ch.same_expert_rate(rates, sim.random_baseline(s.n_experts, s.top_k), top_k=s.top_k,
+                                   show_mixtral=(s.n_experts == 8 and s.top_k == 2), talk=c.talk), page=PAGE,
+               view="same expert rate", key="moe_chart_locality", source="simulated; Mixtral paper Table 5")
+    st.caption("Random baseline: 1/E for the top-1 expert, 1 − C(E−k,k)/C(E,k) for overlapping top-k sets. "
+               "Mixtral's measured rates (Table 5, mean of 8 Pile domains) are shown for 8-expert top-2 presets.")
+
+
+def _tab_compare(c: _TabContext) -> None:
+    P, others = c.presets, [n for n in c.names if n != c.name]
+    other = st.selectbox("Compare with", others, format_func=lambda n: P[n].label,
+                         index=others.index("deepseek-v3") if "deepseek-v3" in others else 0, key="moe_compare")
+    res2 = run_routing(asdict(P[other].settings), c.text, c.n_tokens, c.locality, c.seed)
+    T = c.grid_tokens
+    cols = st.columns(2)
+    for col, p, r, key in ((cols[0], c.preset, c.res, "moe_chart_cmp_a"), (cols[1], P[other], res2, "moe_chart_cmp_b")):
+        with col:
+            rt = sim.same_expert_rate(r)
+            st.markdown(f"**{p.label}** — {r.settings.n_experts} experts, top-{r.settings.top_k}; same top-1 "
+                        f"expert for {np.nanmean(rt['top1']):.0%} of consecutive tokens "
+                        f"(random {1 / r.settings.n_experts:.1%})")
+            show_chart(ch.routing_grid(r.tokens[:T], r.experts[:T, :, 0], r.is_moe, r.settings.n_experts,
+                                       title=p.label, talk=c.talk), page=PAGE, view=f"grid {p.name}", key=key,
+                       source="simulated routing, real config")
+    rows = [(p.label, p.params.total, p.params.active) for p in (c.preset, P[other]) if p.params is not None]
+    if rows:
+        show_chart(ch.params_bars(rows, talk=c.talk), page=PAGE, view="params compare", key="moe_chart_cmp_params",
+                   source="parameter calculator")
+
+
+TAB_RENDERERS = {
+    "Routing grid": _tab_grid,
+    "Gate weights": _tab_gates,
+    "Expert load": _tab_load,
+    "Locality": _tab_locality,
+    "Balance": lambda c: _balance_panel(c.res, c.talk, c.seed),
+    "Parameters & compute": lambda c: _params_panel(c.preset, c.talk),
+    "Compare": _tab_compare,
+}
+assert list(TAB_RENDERERS) == TABS
 
 main()

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.catalog.errors import CatalogInvalid
-from components.catalog.frame import scores_frame, to_frame
-from components.catalog.loader import DATA_DIR, load_catalog
-from components.charts.grpo import benchmark_comparison, memory_bars, step_chart, training_curves
+from components.charts.grpo import (
+    benchmark_comparison,
+    memory_bars,
+    step_chart,
+    training_curves,
+)
 from components.sim import grpo as sim
+from components.ui.data import get_tables
+from components.ui.frame import ensure_app_frame
+from components.ui.memo import figure_from_dict, memo_chart
 from components.ui.page import show_chart
 from components.ui.sidebar import is_talk
 
@@ -77,32 +80,17 @@ def run_chain(gamma: float, lam: float, beta: float, seed: int) -> tuple[np.ndar
     return run.expected_reward, ex, run.values
 
 
-def data_fingerprint(data_dir: Path) -> tuple:
-    """Cheap stamp of data/ (file names, sizes, mtimes): a new stamp reloads the catalog."""
-    files = sorted(data_dir.glob("*/*.yaml"))
-    return tuple((str(f.relative_to(data_dir)), st_.st_size, st_.st_mtime_ns) for f in files for st_ in [f.stat()])
+def scores_with_models(scores: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
+    """The scores table with each model's name, kind, organization and weights access."""
+    cols = models[["id", "name", "kind", "organization", "weights"]]
+    return scores.merge(cols, left_on="model_id", right_on="id", how="left").drop(columns=["id"])
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def load_scores(data_dir: str, stamp: tuple) -> tuple[pd.DataFrame | None, dict[str, str], str]:
-    """(scores joined with model name/kind, benchmark names, data version), or (None, {}, message) when
-    the catalog does not validate; the failure is cached too, until a data file changes."""
-    try:
-        cat = load_catalog(Path(data_dir))
-    except CatalogInvalid as e:
-        return None, {}, f"{len(e.errors)} error{'s' if len(e.errors) != 1 else ''}"
-    models = to_frame(cat)[["id", "name", "kind", "organization", "weights"]]
-    scores = scores_frame(cat).merge(models, left_on="model_id", right_on="id", how="left").drop(columns=["id"])
-    return scores, {k: b.name for k, b in cat.benchmarks.items()}, cat.version
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def bench_figure(stamp: tuple, chosen: tuple[str, ...], models: tuple[str, ...], talk: bool) -> dict:
-    scores, names, _ = load_scores(str(DATA_DIR), stamp)
-    view = scores[scores["benchmark"].isin(chosen) & scores["model_id"].isin(models)]
-    fig = benchmark_comparison(view, list(chosen), benchmark_names=names, talk=talk,
-                               title="Reasoning vs non-reasoning models, as reported")
-    return fig.to_dict()
+def bench_figure(sel: pd.DataFrame, *, chosen: tuple[str, ...], models: tuple[str, ...],
+                 names: tuple[tuple[str, str], ...], talk: bool) -> go.Figure:
+    view = sel[sel["benchmark"].isin(chosen) & sel["model_id"].isin(models)]
+    return benchmark_comparison(view, list(chosen), benchmark_names=dict(names), talk=talk,
+                                title="Reasoning vs non-reasoning models, as reported")
 
 
 def _in_scope(scores: pd.DataFrame) -> set[str]:
@@ -111,12 +99,7 @@ def _in_scope(scores: pd.DataFrame) -> set[str]:
 
 
 def as_figure(spec: dict) -> go.Figure:
-    """Rebuild a cached figure dict. It was validated when first built, so skip plotly's validation pass
-    (about 25 ms per figure); fall back to a validated build if this plotly lacks the switch."""
-    try:
-        return go.Figure(spec, _validate=False)
-    except TypeError:
-        return go.Figure(spec)
+    return figure_from_dict(spec)
 
 
 # ---------------------------------------------------------------- URL <-> widgets (main options only)
@@ -158,6 +141,7 @@ _init_from_url("grpo_seed", "seed", _parse_seed, 0)
 talk = is_talk()
 
 # ---------------------------------------------------------------- header
+ensure_app_frame()  # the catalog (and get_tables' guard) comes only at the end of this page
 st.title("Reasoning models: o1 vs R1, GRPO vs PPO")
 st.markdown(
     "**Reasoning models** (OpenAI o1, DeepSeek-R1, …) are trained with reinforcement learning to spend tokens "
@@ -348,17 +332,13 @@ with right:
 
 # ---------------------------------------------------------------- reasoning vs generation benchmarks
 st.subheader("Reasoning vs generation: benchmarks")
-stamp = data_fingerprint(DATA_DIR)
-try:
-    scores, bench_names, version = load_scores(str(DATA_DIR), stamp)
-    if scores is None:
-        st.info(f"The benchmark catalog is being updated and does not validate right now ({version}), "
-                "so this section is empty. The simulator above does not depend on it.",
-                icon=":material/construction:")
-except (OSError, ValueError) as e:  # e.g. a data file being written while we read it
-    st.info(f"The benchmark catalog could not be read right now ({type(e).__name__}).",
-            icon=":material/construction:")
-    scores = None
+# The same shared, validated tables as every other page (loaded once per server; the simulator above does not
+# need them, so it has already been drawn if the catalog fails to load).
+tables = get_tables()
+catalog_key = ("catalog", tables.version)
+scores = memo_chart(scores_with_models, tables.scores, tables.models, key=catalog_key)
+bench_names = dict(zip(tables.benchmarks["id"], tables.benchmarks["name"]))
+version = tables.version
 
 if scores is not None:
     sel = scores[scores["benchmark"].isin(ALL_BENCHMARKS)]
@@ -382,7 +362,9 @@ if scores is not None:
         if view.empty:
             st.info("Pick at least one benchmark and one model with a score on it.")
         else:
-            show_chart(as_figure(bench_figure(stamp, tuple(chosen), tuple(models), talk)), page=PAGE,
+            fig = memo_chart(bench_figure, sel, key=catalog_key, chosen=tuple(chosen), models=tuple(models),
+                             names=tuple(sorted(bench_names.items())), talk=talk)
+            show_chart(fig, page=PAGE,
                        view="reasoning-vs-generation", key="grpo_bench_chart", data_version=version)
             n_models = view["model_id"].nunique()
             n_self = int(view["self_reported"].fillna(False).astype(bool).sum())

@@ -16,6 +16,7 @@ from components.charts.size import (
     size_score_figure,
 )
 from components.ui.data import get_tables
+from components.ui.memo import memo_chart, rows_key
 from components.ui.page import empty_state, hidden_note, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_dark, is_talk
 from components.ui.url_state import url_choice, url_multi, write_url
@@ -26,6 +27,8 @@ NO_SPOTLIGHT = "none"  # ?spot=none keeps an emptied spotlight empty (a missing 
 tables = get_tables()
 models_all = tables.models
 df, filters = filtered_models(models_all)
+rows = rows_key(df, tables.version)  # built once per distinct rows + options
+all_rows = ("catalog", tables.version)
 
 st.title(PAGE)
 st.caption("Does a bigger model score better? Each point is one model's score on one benchmark against its "
@@ -33,7 +36,7 @@ st.caption("Does a bigger model score better? Each point is one model's score on
            "below each size.")
 
 # ---------------------------------------------------------------- options (URL ⇄ widgets)
-all_bench = benchmark_options(tables.scores, tables.benchmarks, models_all["id"])
+all_bench = memo_chart(benchmark_options, tables.scores, tables.benchmarks, models_all["id"], key=all_rows)
 bench_ids = list(all_bench["id"])
 default_bench = "mmlu" if "mmlu" in bench_ids else (bench_ids[0] if bench_ids else None)
 url_choice("bench", "sz_bench", bench_ids, default_bench)
@@ -41,12 +44,16 @@ url_choice("size", "sz_size", list(SIZE_MODES), "total")
 
 names = models_all.set_index("id")["name"].to_dict()
 spot_options = sorted(names, key=lambda i: (str(names[i]).lower(), i))
-seed_spot = default_spotlight(models_all)
+seed_spot = memo_chart(default_spotlight, models_all, key=all_rows)
 if "sz_spot" not in st.session_state and st.query_params.get("spot") == NO_SPOTLIGHT:
     st.session_state["sz_spot"] = []
 url_multi("spot", "sz_spot", spot_options, seed_spot)
 
 show_url_notices()  # the sidebar filters' and this page's options' (seeded above)
+
+
+def score_data(models: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.DataFrame, *, bench: str, size: str):
+    return size_score_data(models, scores, bench, size=size, benchmarks=benchmarks)
 
 
 def reset_spotlight() -> None:
@@ -60,7 +67,7 @@ if not bench_ids:
     empty_state("benchmark scores")
     st.stop()
 
-opts = benchmark_options(tables.scores, tables.benchmarks, df["id"])
+opts = memo_chart(benchmark_options, tables.scores, tables.benchmarks, df["id"], key=rows)
 labels = dict(zip(opts["id"], opts["label"], strict=True))
 options = list(opts["id"])
 current = st.session_state.get("sz_bench")
@@ -93,7 +100,7 @@ elif st.query_params.get("spot") != NO_SPOTLIGHT:
     st.query_params["spot"] = NO_SPOTLIGHT
 
 # ---------------------------------------------------------------- chart and its notes
-data = size_score_data(df, tables.scores, bench, size=size, benchmarks=tables.benchmarks)
+data = memo_chart(score_data, df, tables.scores, tables.benchmarks, key=rows, bench=bench, size=size)
 bname = data.bench["name"]
 note = hidden_note(data.hidden)
 
@@ -105,7 +112,8 @@ if data.points.empty:
     st.stop()
 
 talk = is_talk()
-fig = size_score_figure(data, spotlight=spot, talk=talk, dark=talk and is_dark())
+fig = memo_chart(size_score_figure, data, key=(rows, bench, size), spotlight=spot, talk=talk,
+                 dark=talk and is_dark())
 show_chart(fig, page=PAGE, view=f"{bench}-{size}", key="sz_chart", data_version=tables.version)
 
 notes = [note] if note else []

@@ -8,6 +8,7 @@ import streamlit as st
 from components.catalog.loader import DATA_DIR
 from components.charts import timeline as tl
 from components.ui.data import get_tables
+from components.ui.memo import memo_chart, rows_key
 from components.ui.page import empty_state, hidden_note, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
 from components.ui.url_state import url_choice, write_url
@@ -23,6 +24,12 @@ def landmarks(path: str, stamp: float | None) -> pd.DataFrame:
     return tl.load_landmarks(path)
 
 
+def frontier_lags(models: pd.DataFrame, scores: pd.DataFrame, *, benchmark: str, asof: str,
+                  higher_is_better: bool) -> pd.DataFrame:
+    points, _ = tl.frontier_points(models, scores, benchmark, asof=asof, higher_is_better=higher_is_better)
+    return tl.frontier_lags(points, higher_is_better=higher_is_better)
+
+
 def _stamp(path: Path) -> float | None:
     try:
         return path.stat().st_mtime
@@ -33,12 +40,14 @@ def _stamp(path: Path) -> float | None:
 tables = get_tables()
 df, filters = filtered_models(tables.models)
 talk = is_talk()
+rows = rows_key(df, tables.version)  # charts are built once per distinct rows + options
+all_rows = ("catalog", tables.version)
 
 st.title("Timeline")
 st.caption("Every release on one chart, lane by lane; replay the landscape month by month, and see how long "
            "open weights took to catch up with the best closed models.")
-months = tl.month_options(tables.models)
-bench_counts = tl.frontier_benchmarks(tables.models, tables.scores)
+months = memo_chart(tl.month_options, tables.models, key=all_rows)
+bench_counts = memo_chart(tl.frontier_benchmarks, tables.models, tables.scores, key=all_rows)
 bench_ids = bench_counts["benchmark"].tolist()
 default_bench = "mmlu" if "mmlu" in bench_ids else (bench_ids[0] if bench_ids else None)
 
@@ -65,7 +74,7 @@ write_url("color", color_by, "tier")
 write_url("asof", asof, months[-1])
 
 marks_path = Path(DATA_DIR) / "landmarks.yaml"
-fig = tl.releases_timeline(df, lanes=lanes, color_by=color_by, asof=asof,
+fig = memo_chart(tl.releases_timeline, df, key=rows, lanes=lanes, color_by=color_by, asof=asof,
                            landmarks=landmarks(str(marks_path), _stamp(marks_path)), talk=talk)
 meta = fig.layout.meta
 if meta["shown"] == 0:
@@ -104,8 +113,8 @@ write_url("bench", bench, default_bench)
 
 info = bench_meta.loc[bench] if bench in bench_meta.index else None
 higher = bool(info["higher_is_better"]) if info is not None and pd.notna(info["higher_is_better"]) else True
-ffig = tl.open_closed_frontier(
-    df, tables.scores, bench, asof=asof, talk=talk, higher_is_better=higher,
+ffig = memo_chart(
+    tl.open_closed_frontier, df, tables.scores, key=rows, benchmark=bench, asof=asof, talk=talk, higher_is_better=higher,
     bench_name=info["name"] if info is not None else bench,
     unit=info["unit"] if info is not None and pd.notna(info["unit"]) else None)
 show_chart(ffig, page=PAGE, view=f"frontier-{bench}-{asof}", key="tl_frontier", data_version=tables.version)
@@ -115,8 +124,7 @@ caveat = ("Each model counts with its best score across settings (shots, CoT). M
           "the model's makers, in different settings and harness versions: they are not strictly comparable.")
 st.caption(f"{hidden} {caveat}" if hidden else caveat)
 
-points, _ = tl.frontier_points(df, tables.scores, bench, asof=asof, higher_is_better=higher)
-lags = tl.frontier_lags(points, higher_is_better=higher)
+lags = memo_chart(frontier_lags, df, tables.scores, key=rows, benchmark=bench, asof=asof, higher_is_better=higher)
 if len(lags):
     st.markdown("**How long until open weights matched each closed best**")
     st.dataframe(

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +24,14 @@ PAGES = ["home", "timeline", "size", "licenses", "architecture", "compare", "moe
 def wait_ready(page) -> None:
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_function(READY_JS, timeout=60_000)
+    # Every chart painted (Plotly draws after the script run ends; on a busy machine that takes seconds).
+    # (A page without charts, e.g. Data, times out here and is shot as it is.)
+    try:
+        page.wait_for_function("() => { const c = [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')];"
+                               " return c.length > 0 && c.every(x => x.querySelector('.main-svg')); }",
+                               timeout=30_000, polling=200)
+    except PlaywrightTimeout:
+        pass
     page.wait_for_timeout(1500)  # let plotly finish its transitions
 
 
@@ -37,7 +46,7 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for mode, viewport, extra in (("normal", {"width": 1280, "height": 900}, ""),
+            for mode, viewport, extra in (("normal", {"width": 1280, "height": 2000}, ""),
                                           ("talk", {"width": 1920, "height": 1080}, "talk=1")):
                 ctx = browser.new_context(viewport=viewport)
                 page = ctx.new_page()

@@ -567,15 +567,14 @@ def preset_from_config(name: str, config: dict, label: str | None = None) -> Pre
 
 _LABELS = {"mixtral-8x7b": "Mixtral 8x7B", "mixtral-8x22b": "Mixtral 8x22B", "deepseek-v3": "DeepSeek-V3 / R1",
            "deepseek-v2": "DeepSeek-V2", "dbrx": "DBRX", "olmoe-1b-7b": "OLMoE-1B-7B", "grok-1": "Grok-1",
-           "gpt-oss-120b": "gpt-oss-120b"}
+           "gpt-oss-120b": "gpt-oss-120b", "qwen1.5-moe-a2.7b": "Qwen1.5-MoE-A2.7B"}
 
 # Families without a shipped config: hand settings from shared/reference/moe_grpo.md table A2.
 HAND_PRESETS: dict[str, tuple[str, RouterSettings, str]] = {
-    "qwen1.5-moe-a2.7b": ("Qwen1.5-MoE-A2.7B (hand)", RouterSettings("qwen2_moe", 60, 4, 24, n_shared=1),
-                          "reference A2; HF Qwen2MoeConfig defaults"),
-    "qwen3-235b-a22b": ("Qwen3-235B-A22B (hand)", RouterSettings("qwen3_moe", 128, 8, 94), "reference A2"),
+    "qwen3-235b-a22b": ("Qwen3-235B-A22B (hand)", RouterSettings("qwen3_moe", 128, 8, 94),
+                        "reference A2; Qwen3 Technical Report, Table 2: 94 layers, 128 experts, 8 active"),
     "qwen3-30b-a3b": ("Qwen3-30B-A3B (hand)", RouterSettings("qwen3_moe", 128, 8, 48),
-                      "reference-style settings: 48 layers, 128 experts, top-8 [unverified here]"),
+                      "Qwen3 Technical Report (QwenLM/Qwen3), Table 2: 48 layers, 128 experts, 8 active"),
     "llama-4-scout": ("Llama 4 Scout (hand)", RouterSettings("llama4", 16, 1, 48, n_shared=1), "reference A2"),
     "llama-4-maverick": ("Llama 4 Maverick (hand)",
                          RouterSettings("llama4", 128, 1, 48, moe_layers=tuple(range(1, 48, 2)), n_shared=1),

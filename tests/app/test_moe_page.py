@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "moe.py")
@@ -49,8 +50,12 @@ def test_seed_and_family_override():
     z0 = arr(chart(at, "moe_chart_grid")["data"][0]["z"])
     at.number_input(key="moe_seed").set_value(7).run()
     assert not np.array_equal(arr(chart(at, "moe_chart_grid")["data"][0]["z"]), z0)
-    at.selectbox(key="moe_family").set_value("switch").run()
+    at.selectbox(key="moe_family").set_value("switch")
+    at.session_state["moe_tab"] = "Gate weights"   # tabs are lazy: only the open tab's charts are built
+    at.run()
     assert not at.exception, at.exception
+    with pytest.raises(KeyError):
+        at.get_by_key("moe_chart_grid")                      # the closed tab sent nothing
     gates = chart(at, "moe_chart_gates")["data"]
     assert len(gates) == 1                                   # top-1, no shared expert
 
@@ -62,3 +67,18 @@ def test_url_preset_is_read():
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="moe_preset").value == "dbrx" and at.number_input(key="moe_seed").value == 3
+
+
+def test_url_opens_a_tab_and_a_bad_tab_falls_back():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["moe_tab"] = "Parameters & compute"
+    at.run()
+    assert not at.exception, at.exception
+    assert chart(at, "moe_chart_breakdown")["data"]           # the linked tab's chart is there
+    with pytest.raises(KeyError):
+        at.get_by_key("moe_chart_grid")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["moe_tab"] = "<script>nope</script>"
+    at.run()
+    assert not at.exception, at.exception
+    assert chart(at, "moe_chart_grid")["data"]                # unknown tab: the first one

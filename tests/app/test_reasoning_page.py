@@ -136,34 +136,33 @@ def test_memory_controls(at):
 
 
 def test_catalog_failure_shows_info_not_crash(monkeypatch, tmp_path):
-    """Point the page at a data folder that does not validate: the section degrades to st.info."""
+    """Point the app at a data folder that does not validate: the benchmark section shows the shared catalog
+    error; the simulator above it (which needs no catalog) is still drawn."""
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "broken.yaml").write_text("family: [unclosed\n")
-    import components.catalog.loader as loader
+    import components.ui.data as ui_data
 
-    monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(ui_data, "DATA_DIR", tmp_path)
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("does not validate" in i.value for i in at.info)
+    assert any("does not validate" in e.value for e in at.error)
     assert at.get_by_key("grpo_curves_chart").type == "plotly_chart"
 
 
 def _fake_catalog(monkeypatch, tmp_path, scores):
-    """A catalog stand-in: the page only needs load_catalog -> to_frame / scores_frame / benchmarks."""
-    import types
-
+    """A catalog stand-in: the page only needs the shared tables' models / scores / benchmarks."""
     import pandas as pd
 
     import components.catalog.frame as frame
-    import components.catalog.loader as loader
+    import components.ui.data as ui_data
 
     models = pd.DataFrame({"id": ["a/r", "b/g"], "name": ["Reasoner", "Generator"], "kind": ["reasoning", "instruct"],
                            "organization": ["A", "B"], "weights": ["open", "closed"]})
-    bench = {"aime_2024": types.SimpleNamespace(name="AIME 2024"), "mmlu": types.SimpleNamespace(name="MMLU")}
-    monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
-    monkeypatch.setattr(loader, "load_catalog", lambda d: types.SimpleNamespace(benchmarks=bench, version="test"))
-    monkeypatch.setattr(frame, "to_frame", lambda c: models)
-    monkeypatch.setattr(frame, "scores_frame", lambda c: pd.DataFrame(scores, columns=frame.SCORE_COLUMNS))
+    bench = pd.DataFrame({"id": ["aime_2024", "mmlu"], "name": ["AIME 2024", "MMLU"]})
+    version = f"test-{tmp_path.name}"  # a fresh version per test: no figure cached by another test is reused
+    tables = ui_data.CatalogTables(models=models, scores=pd.DataFrame(scores, columns=frame.SCORE_COLUMNS),
+                                   licenses=pd.DataFrame(), benchmarks=bench, version=version, as_of="", summary="")
+    monkeypatch.setattr(ui_data, "_load", lambda d: tables)
 
 
 def test_empty_state_when_catalog_has_no_reasoning_scores(monkeypatch, tmp_path):

@@ -85,15 +85,20 @@ def test_filter_lands_in_the_url_and_reopens(page: Page, app_url, console_errors
     assert_clean(page, console_errors)
 
 
-def test_deep_link_on_a_fresh_server_runs_inside_the_app_frame(browser):
+@pytest.mark.parametrize(("path", "heading"), [
+    ("/licenses?arch=moe", "Licenses"),
+    ("/moe?preset=deepseek-v3", "MoE routing"),            # pages without a catalog need the guard too
+    ("/reasoning", "Reasoning models: o1 vs R1, GRPO vs PPO"),
+])
+def test_deep_link_on_a_fresh_server_runs_inside_the_app_frame(browser, path, heading):
     """The first request after a server start is a deep link (a shared URL after a Cloud wake-up)."""
     from tests.e2e.conftest import start_streamlit, stop
     proc, url = start_streamlit()
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(url + "/licenses?arch=moe")
+        page.goto(url + path)
         wait_ready(page)
-        expect(page.get_by_role("heading", name="Licenses")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=30_000)
         # the app frame ran: our registered navigation and the shared filters are there
         expect(page.locator('[data-testid="stSidebar"]').get_by_text("Filters", exact=True)).to_be_visible()
         assert page.locator('[data-testid="stSidebarNav"] a', has_text="Size vs score").count() == 1

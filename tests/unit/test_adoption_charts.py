@@ -51,7 +51,8 @@ def test_figure_bars_colours_and_titles():
 
 def test_likes_metric_and_talk_mode():
     fig = downloads_by_tier(frame(), snapshot_date="2026-11-26", metric="likes", talk=True)
-    assert fig.layout.font.size >= 20 and fig.layout.yaxis.title.text == "Likes"  # talk: large type
+    font = fig.layout.font.size or fig.layout.template.layout.font.size  # explicit, or the house template's
+    assert font >= 20 and fig.layout.yaxis.title.text == "Likes"  # talk: large type
 
 
 def test_no_hub_numbers_gives_an_empty_figure_with_the_reason():
