@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.ui.data import get_tables
+from components.ui.share import share_view
 from components.ui.sidebar import sidebar_filters, talk_toggle
 
 TALK_AT_START = str(st.query_params.get("talk", "")).lower() in ("1", "true", "yes", "on")
@@ -43,6 +44,10 @@ if talk_toggle():
     # A fixed stylesheet (no data in it).
     st.html("<style>header[data-testid='stHeader']{display:none}"
             ".block-container{padding-top:1.2rem;padding-bottom:0}</style>")
+# A place for "Share this view", filled after the page ran: the link must carry the options the page
+# itself writes to the URL. (A page that stops early, e.g. on an empty filter, leaves it empty.)
+share_slot = st.sidebar.container()
 st.sidebar.caption(f"Data version {tables.version} · newest release {tables.as_of}")
 
 nav.run()
+share_view(share_slot, page=nav.url_path or "home")

@@ -7,16 +7,22 @@ import streamlit as st
 
 from components.catalog.fields import FIELDS
 from components.catalog.frame import MODEL_COLUMNS, export_models, json_safe
-from components.charts.style import TIER_LABELS, WEIGHTS_LABELS
-from components.ui.data import get_tables
-from components.ui.page import empty_state, show_url_notices
 from components.catalog.upload import parse_upload, template_csv
-from components.ui.data import load_catalog_cached
-from components.ui.text import md_literal
-from components.ui.hub import get_hub, hub_column_config, show_hub_check, snapshot_badge, with_hub
+from components.charts.style import TIER_LABELS, WEIGHTS_LABELS
+from components.ui.data import get_tables, load_catalog_cached
+from components.ui.hub import (
+    get_hub,
+    hub_column_config,
+    show_hub_check,
+    snapshot_badge,
+    with_hub,
+)
+from components.ui.page import empty_state, show_url_notices
 from components.ui.sidebar import USER_MODELS_KEY, filtered_models, user_models
+from components.ui.text import md_literal
 
 MAX_QUERY = 200
+MAX_GRID_ROWS = 5_000
 
 tables = get_tables()
 df, filters = filtered_models(tables.models)
@@ -68,6 +74,12 @@ else:
     if view["user"].any():
         view = view.assign(name=view["name"].where(~view["user"], "★ " + view["name"]))
         st.caption("★ = your uploaded models (this session only; no sources).")
+    if len(view) > MAX_GRID_ROWS:
+        # The grid ships every row to the browser: past a few thousand rows that costs seconds per rerun and
+        # helps nobody scrolling. The downloads below still hold every matching row.
+        st.caption(f"Showing the first {MAX_GRID_ROWS:,} of {len(view):,} rows. Narrow them with the search box "
+                   "or the sidebar filters; the downloads below include all of them.")
+        view = view.head(MAX_GRID_ROWS)
     st.dataframe(
         view[columns], hide_index=True, width="stretch", height=560,
         column_config={
@@ -94,14 +106,24 @@ else:
             **(hub_column_config() if hub is not None else {}),
         },
     )
-    export = export_models(df)
-    records = [{k: json_safe(v) for k, v in row.items()} for row in export.to_dict(orient="records")]
+    # Deferred downloads: Streamlit builds the file only when the button is clicked, so a rerun never pays
+    # for exporting every row (seconds at 100k models). The frame is not changed after this point.
+    export_rows = df
+
+    def csv_file() -> str:
+        return export_models(export_rows).to_csv(index=False)
+
+    def json_file() -> str:
+        records = export_models(export_rows).to_dict(orient="records")
+        return json.dumps([{k: json_safe(v) for k, v in row.items()} for row in records], indent=1,
+                          ensure_ascii=False)
+
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("Download CSV", export.to_csv(index=False), file_name=f"open-llm-atlas_{tables.version}.csv",
-                       mime="text/csv", key="data_dl_csv", icon=":material/download:")
-    c2.download_button("Download JSON", json.dumps(records, indent=1, ensure_ascii=False),
-                       file_name=f"open-llm-atlas_{tables.version}.json", mime="application/json",
-                       key="data_dl_json", icon=":material/download:")
+    c1.download_button("Download CSV", csv_file, file_name=f"open-llm-atlas_{tables.version}.csv",
+                       mime="text/csv", key="data_dl_csv", icon=":material/download:", on_click="ignore")
+    c2.download_button("Download JSON", json_file, file_name=f"open-llm-atlas_{tables.version}.json",
+                       mime="application/json", key="data_dl_json", icon=":material/download:",
+                       on_click="ignore")
 
 with st.expander("Add your own models (this browser session only)", icon=":material/upload_file:",
                  expanded=user_models() is not None):

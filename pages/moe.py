@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import streamlit as st
-import yaml
 
 from components.charts import moe as ch
 from components.sim import moe as sim
@@ -14,6 +13,7 @@ from components.sim.compute import summarize
 from components.ui.frame import ensure_app_frame
 from components.ui.page import show_chart
 from components.ui.sidebar import is_talk
+from components.ui.sim_runs import presets, run_balancing, run_routing, sources
 
 PAGE = "MoE routing"
 DEFAULT_TEXT = ("def forward(self, x):\n    h = self.norm(x)\n    return self.experts(h) + x\n"
@@ -25,31 +25,6 @@ NOTE = ("**Weights are simulated; configs, math and counts are real.** Router we
         "random (seeded), and the text is split by a toy tokenizer. The model configurations come from "
         "`data/configs/` (official sources), each router family follows its published code, and the parameter "
         "counts are computed from the configs.")
-
-
-@st.cache_data(show_spinner=False)
-def presets() -> dict[str, sim.Preset]:
-    return sim.load_presets()
-
-
-@st.cache_data(show_spinner=False)
-def sources() -> dict:
-    p = sim.CONFIG_DIR / "SOURCES.yaml"
-    return yaml.safe_load(p.read_text(encoding="utf-8")) if p.exists() else {}
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_routing(settings: dict, text: str, n_tokens: int, locality: float, seed: int) -> sim.RoutingResult:
-    toks = sim.toy_tokenize(text) or ["(empty)"]
-    toks = (toks * (n_tokens // len(toks) + 1))[:n_tokens]
-    return sim.simulate_routing(sim.RouterSettings(**settings), np.random.default_rng(seed), tokens=toks,
-                                locality=locality)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def run_balancing(settings: dict, steps: int, gamma: float, skew: float, seed: int) -> sim.BalanceTrace:
-    return sim.bias_balancing(sim.RouterSettings(**settings), np.random.default_rng(seed), steps=steps, gamma=gamma,
-                              tokens_per_step=512, expert_skew=skew)
 
 
 def _init_from_url(names: list[str]) -> None:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.charts.grpo import (
     benchmark_comparison,
-    memory_bars,
-    step_chart,
-    training_curves,
 )
 from components.sim import grpo as sim
 from components.ui.data import get_tables
@@ -19,6 +15,13 @@ from components.ui.frame import ensure_app_frame
 from components.ui.memo import figure_from_dict, memo_chart
 from components.ui.page import show_chart
 from components.ui.sidebar import is_talk
+from components.ui.sim_runs import (
+    curves_figure,
+    memory_figure,
+    run_chain,
+    run_sim,
+    step_figure,
+)
 
 PAGE = "Reasoning models"
 G_CHOICES = [2, 4, 8, 16, 32, 64]
@@ -31,53 +34,6 @@ DEFAULT_MODELS = ["openai-o1/o1", "openai-o1/o1-preview", "deepseek-r1/r1", "dee
                   "deepseek-v3/chat", "gpt-4/gpt-4o", "claude-3.5/claude-3.5-sonnet", "kimi-k2/instruct",
                   "llama-3.3/70b-instruct"]
 SIM_NOTE = "simulated toy (one prompt, 4 answers, tabular softmax policy)"
-
-
-# ---------------------------------------------------------------- cached computations
-@st.cache_data(max_entries=64, show_spinner=False)
-def run_sim(G: int, eps: float, beta: float, mu: int, normalize: str, w_acc: float, w_fmt: float, steps: int,
-            seed: int, baseline: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    env = sim.ToyEnv(w_acc=w_acc, w_fmt=w_fmt)
-    cfg = sim.TrainConfig(G=G, eps=eps, beta=beta, mu=mu, normalize=normalize, reinforce_baseline=baseline)
-    res = sim.compare(env, cfg, steps, seed)
-    groups = sim.records_frame(res["GRPO"].records, env)
-    final = {m: {"expected_reward": float(r.expected_reward[-1]), "p_best": float(r.p_best[-1]),
-                 "kl": float(r.kl_to_ref[-1]), "zero_share": float(np.mean(r.zero_signal_share))}
-             for m, r in res.items()}
-    return sim.curves_frame(res), groups, final
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def curves_figure(sim_args: tuple, talk: bool) -> dict:
-    """The training-curves figure as a dict (rebuilding a plotly figure costs more than re-validating one)."""
-    curves = run_sim(*sim_args)[0]
-    seed, G = sim_args[8], sim_args[0]
-    fig = training_curves(curves, talk=talk, title=f"Same seed ({seed}), same samples per step (4 × {G})")
-    return fig.to_dict()
-
-
-@st.cache_data(max_entries=48, show_spinner=False)
-def step_figure(sim_args: tuple, update: int, group_no: int, talk: bool) -> dict:
-    groups = run_sim(*sim_args)[1]
-    frame = groups[(groups["update"] == update) & (groups["group"] == group_no)]
-    G, eps, mu = sim_args[0], sim_args[1], sim_args[3]
-    fig = step_chart(frame, eps=eps, talk=talk,
-                     title=f"Update {update}, group {group_no}: G = {G}, ε = {eps:g}, μ = {mu}")
-    return fig.to_dict()
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def memory_figure(params_b: float, bpp: float, optimizer: bool, rm: bool, ref: bool, talk: bool) -> dict:
-    mem = sim.memory_gb(params_b, bpp, optimizer=optimizer, reward_model=rm, reference=ref)
-    return memory_bars(mem, talk=talk, title=f"Models held in memory for a {params_b:g}B policy").to_dict()
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_chain(gamma: float, lam: float, beta: float, seed: int) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
-    run = sim.ppo_gae_train(sim.ChainEnv(), 120, np.random.default_rng(seed), gamma=gamma, lam=lam, beta=beta)
-    ex = pd.DataFrame(run.example)
-    ex["action"] = np.where(ex["action"] == 1, "right step", "wrong step")
-    return run.expected_reward, ex, run.values
 
 
 def scores_with_models(scores: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:

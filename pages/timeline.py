@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.catalog.loader import DATA_DIR
 from components.charts import timeline as tl
-from components.ui.data import get_tables
+from components.ui.data import get_tables, landmarks
 from components.ui.memo import memo_chart, rows_key
 from components.ui.page import empty_state, hidden_note, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
@@ -16,12 +16,6 @@ from components.ui.url_state import url_choice, write_url
 PAGE = "Timeline"
 LANES = {"org": "Organization", "family": "Family"}
 COLORS = {"tier": "License tier", "weights": "Weights access"}
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def landmarks(path: str, stamp: float | None) -> pd.DataFrame:
-    """The landmarks file (read again only when it changes; a missing file means no landmarks)."""
-    return tl.load_landmarks(path)
 
 
 def frontier_lags(models: pd.DataFrame, scores: pd.DataFrame, *, benchmark: str, asof: str,

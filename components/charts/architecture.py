@@ -4,6 +4,11 @@ dense vs MoE releases, parameters per family/organization over time, releases pe
 Every builder takes the (filtered) models frame and returns ``(figure, hidden)`` where ``hidden``
 maps a reason ("no vocabulary size") to the number of models the chart had to leave out, so the
 page can say what is missing. No Streamlit here.
+
+Models the user uploaded (column ``user``, see user_layer.py) are drawn by the scatter charts as one
+"Your models" star layer at the same coordinates as catalog models; they are never merged with catalog
+variants, labelled, or counted in a running record ("longest so far", a group's "largest so far"). They do
+count in ``hidden`` like any model. The stacked bar charts count releases and keep them in their counts.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from .style import (
     WEIGHTS_LABELS,
     base_layout,
 )
+from .user_layer import split_user, user_mask, user_trace
 
 GRAINS = ("quarter", "year")
 COUNTS = ("variants", "families")
@@ -98,8 +104,31 @@ def _merge_variants(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out.drop(columns="_fam")
 
 
+def _rows(df: pd.DataFrame, mask: pd.Series, **columns: pd.Series) -> pd.DataFrame:
+    """df[mask] with some columns replaced by (numeric) versions. The new columns are masked too: assigning a
+    full-length Series to an empty selection would give it the Series' whole index (rows of NaN)."""
+    mask = np.asarray(mask, dtype=bool)
+    return df[mask].assign(**{k: v[mask] for k, v in columns.items()})
+
+
 def _hidden(parts: dict[str, int]) -> dict[str, int]:
     return {k: int(v) for k, v in parts.items() if v}
+
+
+def _with_user(pts: pd.DataFrame, upts: pd.DataFrame, col: str) -> pd.Series:
+    """A column over the catalog points and the uploads (for axis ticks that cover both)."""
+    values = pts.get(col, pd.Series(dtype=float))
+    return pd.concat([values, upts[col]], ignore_index=True) if len(upts) else values
+
+
+def _user_meta(fig: go.Figure, upts: pd.DataFrame, **extra) -> None:
+    """layout.meta["user"] for a page caption; not set without uploads, so catalog-only figures are unchanged."""
+    if len(upts):
+        fig.update_layout(meta={"user": {"shown": len(upts), **extra}})
+
+
+def _org(p: pd.DataFrame) -> list[str]:
+    return [o if isinstance(o, str) else "" for o in p["organization"]]
 
 
 LABEL_OFFSETS = [(0, -28), (-45, -30), (45, -30), (0, -52), (-55, -54), (55, -54), (0, 28), (-45, 30), (45, 30),
@@ -167,9 +196,11 @@ def vocab_vs_size(df: pd.DataFrame, *, label_ids=DEFAULT_VOCAB_LABELS, talk: boo
     size, vocab = _num(df["params_total_b"]), _num(df["vocab_size"])
     hidden = _hidden({"no total size": int(size.isna().sum()),
                       "no vocabulary size": int((size.notna() & vocab.isna()).sum())})
-    data = df[size.notna() & vocab.notna()].assign(params_total_b=size, vocab_size=vocab)
+    data = _rows(df, size.notna() & vocab.notna(), params_total_b=size, vocab_size=vocab)
     data = data.assign(share=embedding_share(data) * 100)
+    data, mine = split_user(data)  # uploads: merged only among themselves, never with a catalog twin
     pts = _merge_variants(data, ["params_total_b", "vocab_size", "hidden_size"])
+    upts = _merge_variants(mine, ["params_total_b", "vocab_size", "hidden_size"])
     fig = go.Figure()
     known = pts[pts["share"].notna()]
     unknown = pts[pts["share"].isna()]
@@ -194,13 +225,19 @@ def vocab_vs_size(df: pd.DataFrame, *, label_ids=DEFAULT_VOCAB_LABELS, talk: boo
             name="Share unknown (no hidden size)", text=unknown["name"], customdata=custom(unknown),
             hovertemplate=hover, marker=dict(size=msize - 2, color="rgba(0,0,0,0)",
                                              line=dict(width=1.5, color=OKABE_ITO["grey"]))))
+    if len(upts):
+        shares = custom(upts)[:, 1]
+        lines = [[org, f"Total: {x:.3g}B", f"Vocabulary: {v:,.0f}", f"Embedding share: {sh}"]
+                 for org, x, v, sh in zip(_org(upts), upts["params_total_b"], upts["vocab_size"], shares, strict=True)]
+        fig.add_trace(user_trace(upts["params_total_b"], upts["vocab_size"], upts["name"], hover_lines=lines,
+                                 size=msize + 5, talk=talk))
     _label_annotations(fig, pts, "params_total_b", "vocab_size", label_ids, log_y=True, talk=talk)
     base_layout(fig, title="Vocabulary size vs model size", talk=talk, dark=dark, height=440)
     fig.update_xaxes(type="log", title_text=label("params_total_b") + ", log scale",
-                     **_log_ticks(SIZE_TICKS, pts.get("params_total_b", pd.Series(dtype=float)), _size_text))
+                     **_log_ticks(SIZE_TICKS, _with_user(pts, upts, "params_total_b"), _size_text))
     fig.update_yaxes(type="log", title_text=label("vocab_size") + ", log scale",
-                     **_log_ticks(VOCAB_TICKS, pts.get("vocab_size", pd.Series(dtype=float)),
-                                  lambda t: f"{t / 1000:g}k"))
+                     **_log_ticks(VOCAB_TICKS, _with_user(pts, upts, "vocab_size"), lambda t: f"{t / 1000:g}k"))
+    _user_meta(fig, upts)
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
     return fig, hidden
 
@@ -212,10 +249,12 @@ def share_vs_size(df: pd.DataFrame, *, label_ids=DEFAULT_VOCAB_LABELS, talk: boo
     hidden = _hidden({"no total size": int(size.isna().sum()),
                       "no vocabulary size": int((size.notna() & vocab.isna()).sum()),
                       "no hidden size": int((size.notna() & vocab.notna() & hid.isna()).sum())})
-    data = df[size.notna() & vocab.notna() & hid.notna()].assign(params_total_b=size, vocab_size=vocab,
-                                                                 hidden_size=hid)
+    data = _rows(df, size.notna() & vocab.notna() & hid.notna(), params_total_b=size, vocab_size=vocab,
+                 hidden_size=hid)
     data = data.assign(share=embedding_share(data) * 100)
+    data, mine = split_user(data)
     pts = _merge_variants(data, ["params_total_b", "vocab_size", "hidden_size"])
+    upts = _merge_variants(mine, ["params_total_b", "vocab_size", "hidden_size"])
     fig = go.Figure()
     lower = 0
     for upper, name, color in VOCAB_BANDS:
@@ -233,10 +272,17 @@ def share_vs_size(df: pd.DataFrame, *, label_ids=DEFAULT_VOCAB_LABELS, talk: boo
                            "Vocabulary %{customdata[1]:,.0f} × hidden %{customdata[2]:,.0f}"
                            "<br>Embedding share: %{y:.1f}%<extra></extra>"),
             marker=dict(size=16 if talk else 11, color=color, line=dict(width=0.5, color="#333"))))
+    if len(upts):
+        lines = [[org, f"Total: {x:.3g}B", f"Vocabulary {v:,.0f} × hidden {h:,.0f}", f"Embedding share: {sh:.1f}%"]
+                 for org, x, v, h, sh in zip(_org(upts), upts["params_total_b"], upts["vocab_size"],
+                                             upts["hidden_size"], upts["share"], strict=True)]
+        fig.add_trace(user_trace(upts["params_total_b"], upts["share"], upts["name"], hover_lines=lines,
+                                 size=(16 if talk else 11) + 5, talk=talk))
     _label_annotations(fig, pts, "params_total_b", "share", label_ids, talk=talk)
     base_layout(fig, title="Share of parameters in the input embedding", talk=talk, dark=dark, height=440)
     fig.update_xaxes(type="log", title_text=label("params_total_b") + ", log scale",
-                     **_log_ticks(SIZE_TICKS, pts.get("params_total_b", pd.Series(dtype=float)), _size_text))
+                     **_log_ticks(SIZE_TICKS, _with_user(pts, upts, "params_total_b"), _size_text))
+    _user_meta(fig, upts)
     fig.update_yaxes(title_text="Input embedding ÷ total (%)", ticksuffix="%", rangemode="tozero")
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
     return fig, hidden
@@ -250,8 +296,10 @@ def context_over_time(df: pd.DataFrame, *, talk: bool = False, dark: bool = Fals
     dated = df["release_dt"].notna()
     hidden = _hidden({"no release date": int((~dated).sum()),
                       "no context length": int((dated & ctx.isna()).sum())})
-    data = df[dated & ctx.notna()].assign(context_length=ctx)
+    data = _rows(df, dated & ctx.notna(), context_length=ctx)
+    data, mine = split_user(data)  # uploads: their own layer, not in the "longest so far" record
     pts = _merge_variants(data, ["release_dt", "context_length", "weights", "architecture"])
+    upts = _merge_variants(mine, ["release_dt", "context_length", "weights", "architecture"])
     fig = go.Figure()
     for w in ("open", "gated_open", "closed", "unreleased"):
         part = pts[pts["weights"] == w]
@@ -275,13 +323,24 @@ def context_over_time(df: pd.DataFrame, *, talk: bool = False, dark: bool = Fals
         fig.add_trace(go.Scatter(x=best.index, y=best.to_numpy(), mode="lines", line_shape="hv",
                                  name="Longest so far", line=dict(color="#6E7781", width=1.5, dash="dot"),
                                  hoverinfo="skip"))
+    if len(upts):
+        arch_text = upts["architecture"].map(lambda a: ARCH_LABELS.get(a if isinstance(a, str) else None, a))
+        lines = [[f"{org} · {date if isinstance(date, str) else ''}".strip(" ·"), f"Context: {c:,.0f} tokens",
+                  " · ".join(x for x in (str(a), WEIGHTS_LABELS.get(w, "")) if x),
+                  "Not counted in “longest so far”"]
+                 for org, date, c, a, w in zip(_org(upts), upts["release_date"], upts["context_length"], arch_text,
+                                               upts["weights"], strict=True)]
+        fig.add_trace(user_trace(upts["release_dt"], upts["context_length"], upts["name"], hover_lines=lines,
+                                 size=(14 if talk else 10) + 6, talk=talk))
     base_layout(fig, title="Context length over time", talk=talk, dark=dark, height=420)
-    ticks = [t for t in CONTEXT_TICKS if len(pts) and pts["context_length"].min() / 2 <= t <= pts["context_length"].max() * 2]
+    ctx_all = _with_user(pts, upts, "context_length")
+    ticks = [t for t in CONTEXT_TICKS if len(ctx_all) and ctx_all.min() / 2 <= t <= ctx_all.max() * 2]
     ticks = ticks[::2] if len(ticks) > 8 else ticks
     fig.update_yaxes(type="log", title_text=label("context_length") + ", log scale", tickvals=ticks,
                      ticktext=[_fmt_tokens(t) for t in ticks])
     fig.update_xaxes(title_text="Release date")
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    _user_meta(fig, upts, in_record=False)
     return fig, hidden
 
 
@@ -373,8 +432,10 @@ def group_column(group: str) -> tuple[str, str]:
 
 def size_groups(df: pd.DataFrame, group: str = "organization") -> pd.DataFrame:
     """Groups with at least one dated, sized model: id, name, distinct sizes, distinct dates — sorted
-    so the most line-worthy groups (more release dates, then more sizes) come first."""
+    so the most line-worthy groups (more release dates, then more sizes) come first. Uploaded models
+    are left out: params_over_time draws them all as their own layer, whichever groups are picked."""
     gid, gname = group_column(group)
+    df, _ = split_user(df)
     ok = df[df["release_dt"].notna() & df["params_total_b"].notna() & df[gid].notna()]
     if ok.empty:
         return pd.DataFrame(columns=["id", "name", "sizes", "dates"])
@@ -393,14 +454,20 @@ def default_size_groups(df: pd.DataFrame, group: str = "organization", n: int = 
 def params_over_time(df: pd.DataFrame, groups: list[str], *, group: str = "organization", talk: bool = False,
                      dark: bool = False) -> tuple[go.Figure, dict[str, int]]:
     """Total parameters over time for the chosen groups (log y): every distinct size as a marker,
-    and a step line for each group's largest model so far."""
+    and a step line for each group's largest model so far.
+
+    Uploaded models belong to no catalog group: all of them (dated and sized) are drawn as the "Your models"
+    layer whatever groups are picked, and they never move a group's "largest so far" line."""
     gid, gname = group_column(group)
     size = _num(df["params_total_b"])
     dated = df["release_dt"].notna()
-    chosen = df[gid].isin(groups)
-    hidden = _hidden({"no total size": int((chosen & size.isna()).sum()),
-                      "no release date": int((chosen & size.notna() & ~dated).sum())})
-    data = df[chosen & size.notna() & dated].assign(params_total_b=size)
+    mine = user_mask(df)
+    chosen = df[gid].isin(groups) & ~mine
+    considered = chosen | mine
+    hidden = _hidden({"no total size": int((considered & size.isna()).sum()),
+                      "no release date": int((considered & size.notna() & ~dated).sum())})
+    data = _rows(df, chosen & size.notna() & dated, params_total_b=size)
+    upts = _rows(df, mine & size.notna() & dated, params_total_b=size)
     fig = go.Figure()
     for i, g in enumerate(groups):
         part = data[data[gid] == g]
@@ -420,9 +487,16 @@ def params_over_time(df: pd.DataFrame, groups: list[str], *, group: str = "organ
             text=pts["name"], customdata=pts["date"],
             hovertemplate=f"<b>%{{text}}</b><br>{name} · %{{customdata}}<br>Total: %{{y:.3g}}B<extra></extra>",
             marker=dict(size=12 if talk else 8, color=color, line=dict(width=0.5, color="#333"))))
+    if len(upts):
+        lines = [[f"{org} · {date if isinstance(date, str) else ''}".strip(" ·"), f"Total: {x:.3g}B",
+                  f"Not counted in a {group}'s “largest so far”"]
+                 for org, date, x in zip(_org(upts), upts["release_date"], upts["params_total_b"], strict=True)]
+        fig.add_trace(user_trace(upts["release_dt"], upts["params_total_b"], upts["name"], hover_lines=lines,
+                                 size=(12 if talk else 8) + 6, talk=talk))
     base_layout(fig, title=f"Total parameters per {group} over time", talk=talk, dark=dark, height=460)
     fig.update_yaxes(type="log", title_text=label("params_total_b") + ", log scale",
-                     **_log_ticks(SIZE_TICKS, data["params_total_b"], _size_text))
+                     **_log_ticks(SIZE_TICKS, _with_user(data, upts, "params_total_b"), _size_text))
     fig.update_xaxes(title_text="Release date")
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    _user_meta(fig, upts, in_record=False)
     return fig, hidden

@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from components.catalog.fields import FIELDS
 
 from .style import ARCH_SYMBOLS, OKABE_ITO, TIER_COLORS, TIER_LABELS, base_layout
+from .user_layer import NOT_IN_FRONTIER, USER_NAME, USER_OUTLINE, USER_SIZE, user_mask, user_trace
 
 SIZE_MODES = ("total", "active", "effective", "both")
 SIZE_MODE_LABELS = {
@@ -172,7 +173,8 @@ def size_score_data(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, 
     picked, main = pick_scores(scores, benchmark)
     col = SIZE_COLUMNS[size]
     keep = ["id", "name", "organization", "license_tier", "license_name", "weights", "architecture",
-            "params_total_b", "params_active_b", "params_active_eff_b", "params_effective_b"]
+            "params_total_b", "params_active_b", "params_active_eff_b", "params_effective_b",
+            "user"]  # `user`: uploaded on the Data page (absent outside the app); drawn as their own layer
     m = models[[c for c in keep if c in models.columns]]
     merged = m.merge(picked[["model_id", "value", "setting_label", "self_reported", "source_url",
                              "n_scores_bench"]],
@@ -329,7 +331,12 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
 
     talk=True lays the chart out for a 1920×1080 slide (legend at the right). Mark and label sizes stay
     at screen values: the page's show_chart applies style.slide_style, which scales them by 1.5."""
-    p = data.points
+    allp = data.points
+    # Uploaded models (column `user`) are drawn as their own "Your models" layer at the same (size, score)
+    # coordinates, but everything else - the Pareto frontier, the tier traces, the spotlight labels - is the
+    # catalog's alone: an upload never moves the frontier, so the line means the same with or without one.
+    mine = user_mask(allp)
+    p, up = (allp[~mine], allp[mine]) if mine.any() else (allp, allp.iloc[0:0])
     bench_name = data.bench["name"]
     hib = data.bench.get("higher_is_better", True)
     fig = go.Figure()
@@ -339,10 +346,10 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
     unit = data.bench.get("unit")
     fig.update_yaxes(title_text=f"{bench_name} ({unit})" if unit else bench_name)
     fig.update_xaxes(title_text=AXIS_TITLES[data.size], type="log")
-    if p.empty:
+    if allp.empty:
         return fig
 
-    scatter = go.Scattergl if len(p) > SCATTERGL_ABOVE else go.Scatter
+    scatter = go.Scattergl if len(allp) > SCATTERGL_ABOVE else go.Scatter
     msize = 10
     arch_symbol = p["architecture"].map(lambda a: ARCH_SYMBOLS.get(a if isinstance(a, str) else None)).fillna(
         "circle").astype(str).str.replace("-open", "", regex=False)
@@ -352,16 +359,19 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
 
     # Frontier first, so points draw on top of it.
     xs_all = p["x"].to_numpy()
-    x_lo = float(np.nanmin(np.concatenate([xs_all, p["x_active"].dropna().to_numpy()])))
-    x_hi = float(np.nanmax(xs_all))
-    fx, fy = frontier_line(xs_all, p["score"].to_numpy(), higher_is_better=hib, x_end=x_hi)
-    front_names = list(p["name"].to_numpy()[pareto_frontier(xs_all, p["score"].to_numpy(), higher_is_better=hib)])
-    front_names += [""] * (len(fx) - len(front_names))
-    fig.add_trace(go.Scatter(
-        x=fx, y=fy, mode="lines", line=dict(shape="hv", color="#F5F5F5" if dark else FRONTIER_COLOR, width=1.6,
-                                            dash="dot"),
-        name="Pareto frontier" + (" (by total size)" if data.size == "both" else ""),
-        text=front_names, hovertemplate="Frontier: %{text} %{y}<extra></extra>", legendrank=990))
+    x_lo = float(np.nanmin(np.concatenate([allp["x"].to_numpy(), allp["x_active"].dropna().to_numpy()])))
+    x_hi = float(np.nanmax(allp["x"].to_numpy()))
+    if len(p):
+        # Catalog only, extended flat to the largest catalog model (not to an upload beyond it).
+        fx, fy = frontier_line(xs_all, p["score"].to_numpy(), higher_is_better=hib, x_end=float(np.nanmax(xs_all)))
+        front_names = list(p["name"].to_numpy()[pareto_frontier(xs_all, p["score"].to_numpy(),
+                                                                higher_is_better=hib)])
+        front_names += [""] * (len(fx) - len(front_names))
+        fig.add_trace(go.Scatter(
+            x=fx, y=fy, mode="lines", line=dict(shape="hv", color="#F5F5F5" if dark else FRONTIER_COLOR, width=1.6,
+                                                dash="dot"),
+            name="Pareto frontier" + (" (by total size)" if data.size == "both" else ""),
+            text=front_names, hovertemplate="Frontier: %{text} %{y}<extra></extra>", legendrank=990))
 
     for tier in TIER_ORDER:
         mask = (tiers == tier).to_numpy() if tier is not None else tiers.isna().to_numpy()
@@ -390,6 +400,10 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
                         line=dict(color=color, width=1.6)),
             customdata=cdata, hovertemplate=HOVER, legendrank=100 + TIER_ORDER.index(tier)))
 
+    if len(up):
+        _add_user_layer(fig, up, bench_name, dumbbell=data.size == "both", gl=scatter is go.Scattergl, talk=talk,
+                        dark=dark)
+
     # Legend keys for marker fill and shape (no data: they only explain the encoding).
     key_color = "#6E7781"
     for name, sym in (("Self-reported score (filled)", "circle"), ("Independent evaluation (open)", "circle-open"),
@@ -400,7 +414,7 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
 
     # Axis ranges (explicit, so label placement knows where points land).
     lx0, lx1 = math.log10(x_lo) - 0.12, math.log10(x_hi) + 0.12
-    ys = p["score"].to_numpy()
+    ys = allp["score"].to_numpy()
     span = max(float(ys.max() - ys.min()), 1.0)
     y0, y1 = float(ys.min()) - 0.06 * span, float(ys.max()) + 0.1 * span
     tickvals, ticktext = _log_ticks(10 ** lx0, 10 ** lx1)
@@ -423,7 +437,7 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
             return ((np.log10(xv) - lx0) / (lx1 - lx0) * pw, (yv - y0) / (y1 - y0) * ph)
 
         spx, spy = to_px(spot["x"].to_numpy(), spot["score"].to_numpy())
-        apx, apy = to_px(p["x"].to_numpy(), p["score"].to_numpy())
+        apx, apy = to_px(allp["x"].to_numpy(), allp["score"].to_numpy())  # labels keep clear of uploads too
         texts = [short_name(t) for t in spot["name"]]
         offsets = _place_labels(spx, spy, texts, apx, apy, pw, ph, place_font,
                                 narrow_width=(0.8 if talk else 0.6) * pw)
@@ -435,9 +449,10 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
 
     n_settings = len(data.settings)
     main = next(iter(data.settings), None)
-    sub = f"{len(p)} models · " + (f"setting: {main}" if n_settings == 1 else
-                                   f"mostly {main} ({data.settings.get(main, 0)} of {len(p)}), "
-                                   f"{n_settings - 1} other setting{'s' if n_settings > 2 else ''}")
+    yours = f" + {len(up)} of yours (★, not in the frontier)" if len(up) else ""
+    sub = f"{len(p)} models{yours} · " + (f"setting: {main}" if n_settings == 1 else
+                                          f"mostly {main} ({data.settings.get(main, 0)} of {len(allp)}), "
+                                          f"{n_settings - 1} other setting{'s' if n_settings > 2 else ''}")
     if talk:
         legend = dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02, traceorder="normal")
     else:
@@ -448,4 +463,33 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
                    y=0.985 if talk else 0.98, yanchor="top"),
         legend=legend, margin=dict(t=top), hovermode="closest",
     )
+    if len(up):  # for a page caption; absent without uploads, so catalog-only figures are unchanged
+        fig.update_layout(meta={"user": {"shown": len(up), "in_frontier": False}})
     return fig
+
+
+def _add_user_layer(fig: go.Figure, up: pd.DataFrame, bench_name: str, *, dumbbell: bool, gl: bool, talk: bool,
+                    dark: bool) -> None:
+    """The uploads at the catalog's coordinates (x in the chosen size mode, y the picked score); in "both"
+    mode an MoE upload gets its active → total dumbbell like a catalog model, in the layer's colours."""
+    x, y = up["x"].to_numpy(dtype=float), up["score"].to_numpy(dtype=float)
+    names = list(up["name"])
+    lines = [[org if isinstance(org, str) else "", size_text, f"{bench_name}: {score:g} ({setting})", reported,
+              NOT_IN_FRONTIER]
+             for org, size_text, score, setting, reported in zip(
+                 up["organization"], up["size_text"], y, up["setting_label"], up["reported_text"], strict=True)]
+    if dumbbell:
+        has = up["x_active"].notna().to_numpy()
+        if has.any():
+            n = int(has.sum())
+            ax = up["x_active"].to_numpy(dtype=float)[has]
+            lx = np.column_stack([ax, x[has], np.full(n, np.nan)]).ravel()
+            ly = np.column_stack([y[has], y[has], np.full(n, np.nan)]).ravel()
+            fig.add_trace((go.Scattergl if gl else go.Scatter)(
+                x=lx, y=ly, mode="lines", line=dict(color="#F5F5F5" if dark else USER_OUTLINE, width=2),
+                opacity=0.55, legendgroup=USER_NAME, showlegend=False, hoverinfo="skip",
+                name=USER_NAME + " (active → total)", connectgaps=False))
+            x, y = np.concatenate([x, ax]), np.concatenate([y, y[has]])
+            names += [n_ for n_, h in zip(up["name"], has, strict=True) if h]
+            lines += [line for line, h in zip(lines, has, strict=True) if h]
+    fig.add_trace(user_trace(x, y, names, hover_lines=lines, size=USER_SIZE, talk=talk, gl=gl))

@@ -27,6 +27,7 @@ from .style import (
     WEIGHTS_LABELS,
     base_layout,
 )
+from .user_layer import NOT_IN_FRONTIER, escape, user_mask, user_trace
 
 LANES = {"org": "organization", "family": "family"}
 COLOR_BY = {
@@ -177,12 +178,19 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     asof = asof or (months_all[-1] if months_all else None)
     shown = released_by(dated, asof)
     later = len(dated) - len(shown)
-    unknown_size = int(shown["params_total_b"].isna().sum())
+    # Uploaded models (column `user`) take part in the lane layout - they get their organization's (or
+    # family's) lane and the same-day spread, so they sit where a catalog model of theirs would - and are
+    # drawn as one "Your models" star layer; everything else below (colour traces, landmarks, the
+    # "small and hollow" count) is the catalog's.
+    mine = user_mask(shown)
+    unknown_size = int(shown.loc[~mine, "params_total_b"].isna().sum())
     hidden = {"no release date": no_date}
     fig = go.Figure()
     title = f"Releases over time, as of {asof}" if asof else "Releases over time"
     meta = {"shown": len(shown), "hidden": hidden, "later": later, "unknown_size": unknown_size, "asof": asof,
             "lanes": [], "landmarks": [], "frames": []}
+    if mine.any():  # (absent without uploads: the catalog-only meta is unchanged)
+        meta["user"] = {"shown": int(mine.sum())}
 
     if shown.empty:
         base_layout(fig, title=title, talk=talk, dark=dark, height=320)
@@ -195,11 +203,15 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
 
     lane_names, y = lane_layout(shown, lanes)
     shown = shown.assign(_y=y, _size=size_px(shown["params_total_b"]), _symbol=_symbols(shown))
-    cat = shown[col].astype(object).where(shown[col].isin(order), None)
+    first_dt = shown["release_dt"].min()  # uploads included: the axis and the replay start at the first point
     gl = len(shown) > GL_THRESHOLD
+    mine_rows = shown[mine]
+    if mine.any():
+        shown = shown[~mine]
+    cat = shown[col].astype(object).where(shown[col].isin(order), None)
     Trace = go.Scattergl if gl else go.Scatter
-    frame_months = _frame_months(shown["release_dt"].min(), asof) if animate else []
-    x_lo = shown["release_dt"].min().to_period("M").to_timestamp() - pd.Timedelta(days=20)
+    frame_months = _frame_months(first_dt, asof) if animate else []
+    x_lo = first_dt.to_period("M").to_timestamp() - pd.Timedelta(days=20)
     x_hi = month_end(asof) + pd.Timedelta(days=10)
     # (trace index, release date per point, y per point, trace class): what the replay frames hide or show
     data_traces: list[tuple[int, np.ndarray, np.ndarray, type]] = []
@@ -255,6 +267,18 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         data_traces.append((len(fig.data) - 1, marks["release_dt"].to_numpy(), label_y, go.Scatter))
         meta["landmarks"] = marks["label"].tolist()
 
+    if len(mine_rows):
+        # On top of everything, in the replay frames like the catalog's points (a static layer would show a
+        # 2025 upload while the replay is in 2023). Star a little larger than the catalog marker of its size.
+        hover = _hover_columns(mine_rows)
+        lines = [[org, f"Released {date}", f"Parameters: {params}", f"License: {lic}"]
+                 for org, date, params, lic in hover[:, 1:5]]
+        fig.add_trace(user_trace(mine_rows["release_dt"], mine_rows["_y"].to_numpy(), mine_rows["name"],
+                                 hover_lines=lines, size=mine_rows["_size"].to_numpy() + 6, talk=talk, gl=gl,
+                                 ids=mine_rows["id"].tolist() if not gl else None))
+        data_traces.append((len(fig.data) - 1, mine_rows["release_dt"].to_numpy(), mine_rows["_y"].to_numpy(),
+                            go.Scattergl if gl else go.Scatter))
+
     # Shape legend (no data): what the marker symbols mean.
     shape_items = [("Dense", ARCH_SYMBOLS["dense"]), ("Mixture of experts", ARCH_SYMBOLS["moe"])]
     if unknown_size:
@@ -271,7 +295,8 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     bottom = 110 if talk else 60
     height = 1080 if talk else int(min(max(top + bottom + plot_h, 420), 1600))
     base_layout(fig, title=title, talk=talk, dark=dark, height=height)
-    notes = [f"{len(shown)} models released by {asof}"]
+    notes = [f"{len(shown) + len(mine_rows)} models released by {asof}"
+             + (f" ({len(mine_rows)} of them yours, ★)" if len(mine_rows) else "")]
     if later:
         notes.append(f"{later} later")
     if unknown_size:
@@ -287,7 +312,8 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
                     xref="container", x=0.005, xanchor="left", traceorder="normal", itemsizing="constant",
                     font=dict(size=18 if talk else 12)))
     fig.update_xaxes(title_text=label("release_date"), range=[x_lo, x_hi], showgrid=True)
-    fig.update_yaxes(title_text=label(LANES[lanes]), tickvals=list(range(n_lanes)), ticktext=[short_lane(n) for n in lane_names],
+    fig.update_yaxes(title_text=label(LANES[lanes]), tickvals=list(range(n_lanes)),
+                     ticktext=[escape(short_lane(n)) for n in lane_names],  # an upload's lane name is user text
                      range=[n_lanes - 0.5, -0.5 - band_rows * BAND_ROW - (0.4 if band_rows else 0)],
                      showgrid=True, zeroline=False, automargin=True)
     meta["lanes"] = lane_names
@@ -494,6 +520,14 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
     dated = released_by(models, asof)
     points, hidden = frontier_points(models, scores, benchmark, asof=asof, higher_is_better=higher_is_better,
                                      bench_name=name)
+    # Uploaded models (column `user`) with a score are drawn as one "Your models" layer, but the step lines,
+    # records and lags are the catalog's alone: an upload never moves the open or the closed frontier. They
+    # still count in `hidden` (an upload without a score is left out like any model).
+    user_ids = models.loc[user_mask(models), "id"]
+    mine = points["model_id"].isin(user_ids).to_numpy() if len(user_ids) else np.zeros(len(points), dtype=bool)
+    mine_points = points[mine]
+    if mine.any():
+        points = points[~mine].reset_index(drop=True)
     months = month_options(dated)
     asof = asof or (months[-1] if months else None)
     until = month_end(asof) - pd.Timedelta(days=1) if asof else None
@@ -501,6 +535,8 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
     fig = go.Figure()
     meta = {"hidden": hidden, "benchmark": benchmark, "asof": asof, "n_open": int(points["open_weights"].sum()),
             "n_closed": int((~points["open_weights"].astype(bool)).sum()), "lags": []}
+    if len(mine_points):  # (absent without uploads: the catalog-only meta is unchanged)
+        meta["user"] = {"shown": len(mine_points), "in_frontier": False}
     for is_open, group_name, color in ((True, "Open weights", OPEN_COLOR), (False, "Closed", CLOSED_COLOR)):
         grp = points[points["open_weights"].astype(bool) == is_open]
         if grp.empty:
@@ -544,12 +580,23 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
     if seg_x:
         fig.add_trace(go.Scatter(x=seg_x, y=seg_y, mode="lines", name="Months until open weights matched",
                                  line=dict(color=LAG_COLOR, width=1.5, dash="dot"), hoverinfo="skip", legendrank=3))
+    if len(mine_points):
+        mine_values = mine_points["value"].astype("float64")
+        lines = [[org if isinstance(org, str) else "", f"Released {date}",
+                  f"{name}: {v:.4g} · {setting if isinstance(setting, str) else 'setting not stated'}",
+                  "open weights" if ow else "closed weights", NOT_IN_FRONTIER]
+                 for org, date, v, setting, ow in zip(
+                     mine_points["organization"], mine_points["release_date"].fillna("?"), mine_values,
+                     mine_points["setting"], mine_points["open_weights"].astype(bool), strict=True)]
+        fig.add_trace(user_trace(mine_points["release_dt"], mine_values.to_numpy(), mine_points["name"],
+                                 hover_lines=lines, size=14 if talk else 11, talk=talk))
 
     title = f"Open vs closed frontier: best {name} score so far" + (f", as of {asof}" if asof else "")
     height = 1080 if talk else 540
     base_layout(fig, title=title, talk=talk, dark=dark, height=height)
     n_hidden = sum(hidden.values())
-    parts = [f"{len(points)} models with a dated {name} score"]
+    parts = [f"{len(points)} models with a dated {name} score"
+             + (f" (+ {len(mine_points)} of yours, ★, not in the frontier)" if len(mine_points) else "")]
     if n_hidden:
         parts.append(f"{n_hidden} hidden (" + ", ".join(f"{v} {k}" for k, v in hidden.items() if v) + ")")
     subtitle = (" · ".join(parts) + ".<br>Best score per model across settings; mostly self-reported, "
@@ -567,7 +614,7 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
     if until is not None and pd.notna(first):  # same time span as the releases chart, even if scores are few
         fig.update_xaxes(range=[first.to_period("M").to_timestamp() - pd.Timedelta(days=20),
                                 until + pd.Timedelta(days=10)])
-    if points.empty:
+    if points.empty and mine_points.empty:
         fig.add_annotation(text=f"No dated {name} scores for these models", showarrow=False, xref="paper",
                            yref="paper", x=0.5, y=0.5, font=dict(size=16, color=UNKNOWN_COLOR))
     return fig

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from components.catalog.cache import load_frames
 from components.catalog.errors import CatalogInvalid
 from components.catalog.loader import DATA_DIR, load_catalog
+from components.charts.timeline import load_landmarks
 from components.ui.frame import ensure_app_frame
 
 
@@ -29,20 +29,21 @@ class CatalogTables:
     summary: str
 
 
-def python_strings(df: pd.DataFrame) -> pd.DataFrame:
-    """The same frame with its text columns held as Python objects instead of Arrow arrays (same `str` dtype
-    family and NaN for missing, so values and comparisons are unchanged). Pages slice the models table by row
-    dozens of times per run, and taking rows from ~60 Arrow columns cost about twice the NumPy take."""
-    conv = {c: pd.StringDtype("python", na_value=np.nan) for c, t in df.dtypes.items()
-            if isinstance(t, pd.StringDtype) and t.storage == "pyarrow"}
-    return df.astype(conv) if conv else df
+def consolidated(df: pd.DataFrame) -> pd.DataFrame:
+    """The same table with its text columns as NumPy object columns, stored together in one block.
+
+    Pages slice the models table by row dozens of times per run. With one Arrow-backed `str` array per column,
+    every slice is ~60 separate takes; as one object block it is a single NumPy take (3-4x faster per slice,
+    measured). Values are unchanged: the same Python strings, NaN for missing."""
+    conv = {c: object for c, t in df.dtypes.items() if isinstance(t, pd.StringDtype)}
+    return df.astype(conv).copy() if conv else df  # copy() consolidates same-dtype columns into one block
 
 
 @st.cache_resource(show_spinner="Loading the catalog…")
 def _load(data_dir: str) -> CatalogTables:
     frames, _status = load_frames(data_dir)
     newest = frames.models["release_dt"].max()
-    return CatalogTables(models=python_strings(frames.models), scores=python_strings(frames.scores),
+    return CatalogTables(models=consolidated(frames.models), scores=consolidated(frames.scores),
                          licenses=frames.licenses, benchmarks=frames.benchmarks, version=frames.version,
                          as_of=newest.strftime("%Y-%m-%d") if pd.notna(newest) else "",
                          summary=frames.summary)
@@ -72,3 +73,9 @@ def get_tables() -> CatalogTables:
         st.code("\n".join(str(x) for x in e.errors[:30]), language=None)
         st.stop()
         raise  # unreachable: st.stop() raises
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def landmarks(path: str, stamp: float | None) -> pd.DataFrame:
+    """The landmarks file (read again only when it changes; a missing file means no landmarks)."""
+    return load_landmarks(path)
