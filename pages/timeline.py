@@ -85,6 +85,8 @@ else:
     if hidden:
         notes.append(hidden)
     notes.append("Dates known only to the month or year sit at the start of that period.")
+    if meta.get("replay_off"):
+        notes.append(meta["replay_off"])
     st.caption(" ".join(notes))
 
 st.subheader("Open vs closed frontier")

@@ -43,6 +43,10 @@ SIZE_RANGE_B = (0.1, 2000.0)
 SIZE_PX = (6.0, 26.0)
 UNKNOWN_SIZE_PX = 7.0
 GL_THRESHOLD = 1000  # above this many points the release traces switch to WebGL
+# The Replay frames repeat every point's y once per month: ~40 months x N points. Past this many points the
+# figure would weigh tens of MB (155 MB at 100k models, measured) and the browser would stall, so the replay
+# is offered only for views up to this size (layout.meta["replay_off"] says why, for the page to caption).
+REPLAY_MAX_POINTS = 5_000
 OPEN_COLOR, CLOSED_COLOR = WEIGHTS_COLORS["open"], WEIGHTS_COLORS["closed"]
 LAG_COLOR = "#57606A"
 
@@ -210,7 +214,8 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         shown = shown[~mine]
     cat = shown[col].astype(object).where(shown[col].isin(order), None)
     Trace = go.Scattergl if gl else go.Scatter
-    frame_months = _frame_months(first_dt, asof) if animate else []
+    replay = animate and len(shown) <= REPLAY_MAX_POINTS
+    frame_months = _frame_months(first_dt, asof) if replay else []
     x_lo = first_dt.to_period("M").to_timestamp() - pd.Timedelta(days=20)
     x_hi = month_end(asof) + pd.Timedelta(days=10)
     # (trace index, release date per point, y per point, trace class): what the replay frames hide or show
@@ -322,6 +327,9 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     if len(frame_months) > 1:
         _add_replay(fig, data_traces, frame_months, gl=gl, talk=talk, plot_h=height - top - bottom)
         meta["frames"] = frame_months
+    elif animate and not replay:
+        meta["replay_off"] = (f"Replay is available for up to {REPLAY_MAX_POINTS:,} models; this view has "
+                              f"{len(shown) + int(mine.sum()):,}. Narrow the filters to replay it.")
     fig.update_layout(meta=meta)
     return fig
 

@@ -350,3 +350,14 @@ def test_legend_shows_each_colour_once_with_a_filled_marker(models):
     entries = [t for t in fig.data if t.showlegend is not False and t.name in TIER_LABELS.values()]
     assert sorted(t.name for t in entries) == sorted({t.name for t in fig.data if t.customdata is not None})
     assert all(t.marker.symbol == "circle" for t in entries)
+
+
+def test_replay_is_left_out_past_its_size_limit_and_says_so(models, monkeypatch):
+    asof = tl.month_options(models)[-1]
+    fig = tl.releases_timeline(models, asof=asof)
+    assert len(fig.frames) > 1 and "replay_off" not in fig.layout.meta
+    monkeypatch.setattr(tl, "REPLAY_MAX_POINTS", fig.layout.meta["shown"] - 1)
+    big = tl.releases_timeline(models, asof=asof)
+    assert len(big.frames) == 0 and not big.layout.updatemenus        # no frames, no play button
+    assert f"this view has {fig.layout.meta['shown']:,}" in big.layout.meta["replay_off"]
+    assert big.layout.meta["shown"] == fig.layout.meta["shown"]          # the same points, just no replay
