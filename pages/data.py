@@ -118,7 +118,7 @@ else:
         return json.dumps([{k: json_safe(v) for k, v in row.items()} for row in records], indent=1,
                           ensure_ascii=False)
 
-    c1, c2, _ = st.columns([1, 1, 4])
+    c1, c2, _ = st.columns([1.3, 1.3, 3])
     c1.download_button("Download CSV", csv_file, file_name=f"open-llm-atlas_{tables.version}.csv",
                        mime="text/csv", key="data_dl_csv", icon=":material/download:", on_click="ignore")
     c2.download_button("Download JSON", json_file, file_name=f"open-llm-atlas_{tables.version}.json",

@@ -390,7 +390,8 @@ def license_matrix(models: pd.DataFrame, licenses: pd.DataFrame, *, rows: str = 
     )
     fig.update_xaxes(side="top", type="category", showgrid=False, fixedrange=True,
                      title_text=None, tickfont=dict(size=16 if talk else 12))
-    fig.update_yaxes(autorange="reversed", type="category", showgrid=False, fixedrange=True, ticksuffix="  ",
+    # dtick=1: every row keeps its label (Plotly thins crowded category labels, which left rows unnamed).
+    fig.update_yaxes(autorange="reversed", type="category", dtick=1, showgrid=False, fixedrange=True, ticksuffix="  ",
                      tickfont=dict(size=max(cell_font, 10) if talk else 13),
                      title_text=None)
     return fig

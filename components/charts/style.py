@@ -107,7 +107,7 @@ def base_layout(fig: go.Figure, *, title: str | None = None, talk: bool = False,
     apply_template(fig, talk=talk, dark=dark)
     fig.update_layout(title_text=title,
                       margin=dict(l=80 if talk else 60, r=30, t=top, b=150 if talk else 110),
-                      height=760 if talk else height)
+                      height=max(height or 0, 760) if talk else height)  # a builder may need a taller slide
     if talk:
         fig.update_traces(selector=dict(type="scatter"), marker=dict(line=dict(width=1.5)))
     return fig
@@ -119,17 +119,24 @@ def slide_style(fig: go.Figure, *, dark: bool = False, height: int = 760) -> go.
     Applied after a builder ran, so every chart gets it the same way (pages need not know)."""
     fg, bg, grid = ("#FFFFFF", "#000000", "#444444") if dark else ("#000000", "#FFFFFF", "#D0D7DE")
     apply_template(fig, talk=True, dark=dark)
+    # Never less room than the builder asked for: a builder that laid out its own talk geometry (the timeline's
+    # lanes and legend rows, a long license matrix) keeps its height and margins; the rest get the slide defaults.
+    m = fig.layout.margin
+    title = bool(fig.layout.title.text)
     fig.update_layout(
-        font=dict(size=22, color=fg), paper_bgcolor=bg, plot_bgcolor=bg, height=height,
-        margin=dict(l=90, r=40, t=120 if fig.layout.title.text else 70, b=150),
+        font=dict(size=22, color=fg), paper_bgcolor=bg, plot_bgcolor=bg,
+        height=max(fig.layout.height or 0, height),
+        margin=dict(l=max(m.l or 0, 90), r=max(m.r or 0, 40), t=max(m.t or 0, 120 if title else 70),
+                    b=max(m.b or 0, 150)),
         legend=dict(font=dict(size=20)), hoverlabel=dict(font=dict(size=18)),
     )
-    if fig.layout.title.text:
+    if title:
         fig.update_layout(title=dict(font=dict(size=34, color=fg)))
-    fig.update_xaxes(tickfont=dict(size=20, color=fg), title_font=dict(size=24, color=fg), gridcolor=grid,
-                     linecolor=fg, zerolinecolor=grid)
-    fig.update_yaxes(tickfont=dict(size=20, color=fg), title_font=dict(size=24, color=fg), gridcolor=grid,
-                     linecolor=fg, zerolinecolor=grid)
+    for update in (fig.update_xaxes, fig.update_yaxes):
+        update(title_font=dict(size=24, color=fg), gridcolor=grid, linecolor=fg, zerolinecolor=grid)
+    # Tick labels at slide size, except where a builder chose a smaller size to fit many rows (lanes).
+    fig.for_each_xaxis(lambda ax: ax.update(tickfont=dict(size=ax.tickfont.size or 20, color=fg)))
+    fig.for_each_yaxis(lambda ax: ax.update(tickfont=dict(size=ax.tickfont.size or 20, color=fg)))
     for trace in fig.data:
         if trace.type in ("scatter", "scattergl"):
             if trace.line is not None and (trace.mode or "").find("lines") >= 0:
