@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT))
 from components.catalog.cache import build_frames, load_frames
 from components.catalog.yaml_lines import fast_parser_name
 
+from benchmarks.apptest_util import share_script_cache
+
 APP = str(ROOT / "app.py")
 FLOOR = str(ROOT / "benchmarks" / "floor_page.py")
 TIMEOUT = 600  # AppTest script runs
@@ -105,6 +107,8 @@ def registered_pages() -> list[tuple[str, str]]:
 
 def measure_pages() -> None:
     from streamlit.testing.v1 import AppTest
+
+    share_script_cache()
 
     warm = AppTest.from_file(APP, default_timeout=TIMEOUT)
     result["app_warmup_s"] = timed(warm.run)[0]  # fills the process-wide catalog cache

@@ -160,10 +160,13 @@ def add_footer(fig: go.Figure, text: str, *, talk: bool = False) -> go.Figure:
     return fig
 
 
-def export_config(filename: str) -> dict:
-    """Plotly modebar config: PNG/SVG downloads at slide resolution (1920×1080 at 2×)."""
+def export_config(filename: str, fmt: str = "png") -> dict:
+    """Plotly modebar config: the camera button downloads the chart at slide size, 1920×1080 — PNG at 2× scale
+    (3840×2160 pixels) or SVG (vector; scale does not apply). Done in the browser, so it works on any host."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"image format must be png or svg, not {fmt!r}")
     return {
         "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1920, "height": 1080, "scale": 2},
+        "toImageButtonOptions": {"format": fmt, "filename": filename, "width": 1920, "height": 1080, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }

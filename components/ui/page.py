@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.charts.figure_data import figure_csv
 from components.charts.style import APP_NAME, add_footer, export_config, slide_style
-from components.ui.sidebar import filter_notices, is_dark, is_talk
+from components.ui.sidebar import filter_notices, image_format, is_dark, is_talk
 from components.ui.text import md_literal
 
 
@@ -28,7 +28,7 @@ def show_chart(fig: go.Figure, *, page: str, view: str, key: str, data_version: 
     footer = f"{APP_NAME} · {source}" + (f" · data {data_version}" if data_version else "")
     add_footer(fig, footer, talk=talk)
     filename = f"{slug(page)}_{slug(view)}_{dt.date.today().isoformat()}"
-    st.plotly_chart(fig, width="stretch", config=export_config(filename), key=key, theme=None)
+    st.plotly_chart(fig, width="stretch", config=export_config(filename, image_format()), key=key, theme=None)
     # Deferred: Streamlit calls `data` only when the button is clicked (on a server thread), so a rerun
     # never pays for the table (10-70 ms per chart, measured). "ignore": downloading needs no rerun.
     # The figure is not changed after this point, so the closure sees exactly what was drawn.

@@ -177,7 +177,26 @@ def talk_toggle() -> bool:
             st.query_params[key] = "1"
         elif key in st.query_params:
             del st.query_params[key]
+    if "img_fmt" not in st.session_state:
+        st.session_state["img_fmt"] = "svg" if str(st.query_params.get("img", "")).lower() == "svg" else "png"
+    fmt = st.sidebar.segmented_control(
+        "Chart camera button saves", IMAGE_FORMATS, key="img_fmt", format_func=IMAGE_FORMATS.get,
+        help="What the camera button in each chart's toolbar downloads, at slide size (1920×1080): PNG at 2× "
+             "(3840×2160 pixels) or SVG (vector, for editing). Also ?img=svg in the link.") or "png"
+    if fmt == "svg":
+        st.query_params["img"] = "svg"
+    elif "img" in st.query_params:
+        del st.query_params["img"]
     return talk
+
+
+IMAGE_FORMATS = {"png": "PNG", "svg": "SVG"}
+
+
+def image_format() -> str:
+    """The camera button's download format for this session: "png" (default) or "svg"."""
+    fmt = st.session_state.get("img_fmt") or str(st.query_params.get("img", "png")).lower()
+    return fmt if fmt in IMAGE_FORMATS else "png"
 
 
 def is_dark() -> bool:

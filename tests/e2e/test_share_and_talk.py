@@ -151,3 +151,22 @@ def test_modebar_png_download_is_slide_sized(page: Page, app_url):
     dest = ARTIFACTS / f"download_{name}"
     download.save_as(dest)
     assert png_size(dest) == (3840, 2160)
+
+
+def test_modebar_svg_download_with_img_svg(page: Page, app_url):
+    """?img=svg (or the sidebar switch): the same camera button saves an SVG at slide size."""
+    page.goto(app_url + "/?img=svg")
+    wait_ready(page)
+    chart = page.locator(CHART).first
+    chart.hover()
+    button = chart.locator('.modebar-btn[data-title^="Download plot"]')
+    expect(button).to_be_visible(timeout=10_000)
+    with page.expect_download(timeout=TIMEOUT) as info:
+        button.click()
+    download = info.value
+    assert re.fullmatch(r"home_releases_\d{4}-\d{2}-\d{2}\.svg", download.suggested_filename)
+    ARTIFACTS.mkdir(exist_ok=True)
+    dest = ARTIFACTS / f"download_{download.suggested_filename}"
+    download.save_as(dest)
+    head = dest.read_text(encoding="utf-8", errors="replace")[:2000]
+    assert "<svg" in head and 'width="1920"' in head and 'height="1080"' in head

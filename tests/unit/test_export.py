@@ -162,3 +162,15 @@ def test_kaleido_export_is_byte_identical_twice(tmp_path):
     assert png_size(a[0]) == (3840, 2160)  # 1920x1080 at scale 2, like the modebar download
     svg = a[1].read_text()
     assert svg.startswith("<svg") and "newest release" in svg and "atlas0" in svg
+
+
+def test_export_config_formats():
+    import pytest
+
+    from components.charts.style import export_config
+
+    assert export_config("f")["toImageButtonOptions"]["format"] == "png"
+    opts = export_config("f", "svg")["toImageButtonOptions"]
+    assert (opts["format"], opts["width"], opts["height"]) == ("svg", 1920, 1080)
+    with pytest.raises(ValueError):
+        export_config("f", "gif")

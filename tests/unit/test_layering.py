@@ -51,3 +51,4 @@ def test_pages_never_touch_the_hub_or_the_network():
         bad = {m for m in mods if m.split(".")[0] in {"huggingface_hub", "requests", "httpx", "httpx2", "urllib3"}
                or m.startswith("components.hub.sync") or m.startswith("components.hub.client")}
         assert not bad, f"{rel} imports {bad}"
+
