@@ -54,10 +54,6 @@ def _in_scope(scores: pd.DataFrame) -> set[str]:
     return set(scores.loc[scores["benchmark"].isin(REASONING_BENCHMARKS), "model_id"])
 
 
-def as_figure(spec: dict) -> go.Figure:
-    return figure_from_dict(spec)
-
-
 # ---------------------------------------------------------------- URL <-> widgets (main options only)
 def _init_from_url(key: str, param: str, parse, default) -> None:
     if key in st.session_state:
@@ -171,7 +167,7 @@ frame = frame.reset_index(drop=True)
 
 left, right = st.columns([3, 2])
 with left:
-    show_chart(as_figure(step_figure(SIM_ARGS, int(update), int(group_no), talk)), page=PAGE, view="grpo-step",
+    show_chart(figure_from_dict(step_figure(SIM_ARGS, int(update), int(group_no), talk)), page=PAGE, view="grpo-step",
                key="grpo_step_chart", source=SIM_NOTE)
     st.dataframe(
         frame.drop(columns=["ratio_after"]), hide_index=True, width="stretch",
@@ -211,7 +207,7 @@ with right:
 st.subheader("Training curves: GRPO vs PPO vs REINFORCE")
 left, right = st.columns([3, 2])
 with left:
-    show_chart(as_figure(curves_figure(SIM_ARGS, talk)), page=PAGE, view="training-curves",
+    show_chart(figure_from_dict(curves_figure(SIM_ARGS, talk)), page=PAGE, view="training-curves",
                key="grpo_curves_chart", source=SIM_NOTE)
     summary = pd.DataFrame([
         {"method": m, "expected reward (end)": v["expected_reward"], "P(correct+formatted) (end)": v["p_best"],
@@ -270,7 +266,7 @@ with right:
 mem = sim.memory_gb(params_b, bpp, optimizer=optimizer, reward_model=rm, reference=ref)
 ppo_total, grpo_total = sum(mem["PPO"].values()), sum(mem["GRPO"].values())
 with left:
-    show_chart(as_figure(memory_figure(float(params_b), float(bpp), optimizer, rm, ref, talk)), page=PAGE,
+    show_chart(figure_from_dict(memory_figure(float(params_b), float(bpp), optimizer, rm, ref, talk)), page=PAGE,
                view="memory", key="grpo_memory_chart", source="arithmetic from the stated assumptions")
 with right:
     st.markdown(
@@ -296,44 +292,43 @@ scores = memo_chart(scores_with_models, tables.scores, tables.models, key=catalo
 bench_names = dict(zip(tables.benchmarks["id"], tables.benchmarks["name"]))
 version = tables.version
 
-if scores is not None:
-    sel = scores[scores["benchmark"].isin(ALL_BENCHMARKS)]
-    sel = sel[sel["model_id"].isin(_in_scope(sel))]
-    if sel.empty:
-        st.info("The catalog has no scores on AIME 2024, MATH-500, GPQA Diamond, Codeforces or LiveCodeBench yet, "
-                "so there is nothing to compare. They appear here as soon as curators add them to `data/models/`.",
-                icon=":material/hourglass_empty:")
+sel = scores[scores["benchmark"].isin(ALL_BENCHMARKS)]
+sel = sel[sel["model_id"].isin(_in_scope(sel))]
+if sel.empty:
+    st.info("The catalog has no scores on AIME 2024, MATH-500, GPQA Diamond, Codeforces or LiveCodeBench yet, "
+            "so there is nothing to compare. They appear here as soon as curators add them to `data/models/`.",
+            icon=":material/hourglass_empty:")
+else:
+    present = [b for b in ALL_BENCHMARKS if (sel["benchmark"] == b).any()]
+    names = sel.drop_duplicates("model_id").set_index("model_id")["name"]
+    options = sorted(names.index, key=lambda i: str(names[i]).lower())
+    default = [m for m in DEFAULT_MODELS if m in names.index] or options
+    b1, b2 = st.columns(2)
+    chosen = b1.multiselect("Benchmarks", present, default=present, key="grpo_benchmarks",
+                            format_func=lambda b: bench_names.get(b, b))
+    models = b2.multiselect("Models", options, default=default, key="grpo_bench_models",
+                            format_func=lambda i: str(names[i]),
+                            help=f"{len(options)} models in the catalog have a reasoning-benchmark score.")
+    view = sel[sel["benchmark"].isin(chosen) & sel["model_id"].isin(models)]
+    if view.empty:
+        st.info("Pick at least one benchmark and one model with a score on it.")
     else:
-        present = [b for b in ALL_BENCHMARKS if (sel["benchmark"] == b).any()]
-        names = sel.drop_duplicates("model_id").set_index("model_id")["name"]
-        options = sorted(names.index, key=lambda i: str(names[i]).lower())
-        default = [m for m in DEFAULT_MODELS if m in names.index] or options
-        b1, b2 = st.columns(2)
-        chosen = b1.multiselect("Benchmarks", present, default=present, key="grpo_benchmarks",
-                                format_func=lambda b: bench_names.get(b, b))
-        models = b2.multiselect("Models", options, default=default, key="grpo_bench_models",
-                                format_func=lambda i: str(names[i]),
-                                help=f"{len(options)} models in the catalog have a reasoning-benchmark score.")
-        view = sel[sel["benchmark"].isin(chosen) & sel["model_id"].isin(models)]
-        if view.empty:
-            st.info("Pick at least one benchmark and one model with a score on it.")
-        else:
-            fig = memo_chart(bench_figure, sel, key=catalog_key, chosen=tuple(chosen), models=tuple(models),
-                             names=tuple(sorted(bench_names.items())), talk=talk)
-            show_chart(fig, page=PAGE,
-                       view="reasoning-vs-generation", key="grpo_bench_chart", data_version=version)
-            n_models = view["model_id"].nunique()
-            n_self = int(view["self_reported"].fillna(False).astype(bool).sum())
-            st.caption(f"{n_models} of {len(options)} models with a reasoning-benchmark score are shown. "
-                       f"{n_self} of {len(view)} numbers are self-reported by the model's developer. Settings "
-                       "(pass@1, maj@k, shots) and paper versions differ between rows: hover a bar or read the "
-                       "table.")
-            table = view.assign(benchmark=view["benchmark"].map(lambda b: bench_names.get(b, b)))
-            st.dataframe(
-                table[["name", "kind", "benchmark", "value", "setting", "version", "self_reported", "source_url"]],
-                hide_index=True, width="stretch",
-                column_config={"name": "Model", "kind": "Kind", "benchmark": "Benchmark", "value": "Score",
-                               "setting": "Setting", "version": "Source version",
-                               "self_reported": st.column_config.CheckboxColumn("Self-reported"),
-                               "source_url": st.column_config.LinkColumn("Source")},
-            )
+        fig = memo_chart(bench_figure, sel, key=catalog_key, chosen=tuple(chosen), models=tuple(models),
+                         names=tuple(sorted(bench_names.items())), talk=talk)
+        show_chart(fig, page=PAGE,
+                   view="reasoning-vs-generation", key="grpo_bench_chart", data_version=version)
+        n_models = view["model_id"].nunique()
+        n_self = int(view["self_reported"].fillna(False).astype(bool).sum())
+        st.caption(f"{n_models} of {len(options)} models with a reasoning-benchmark score are shown. "
+                   f"{n_self} of {len(view)} numbers are self-reported by the model's developer. Settings "
+                   "(pass@1, maj@k, shots) and paper versions differ between rows: hover a bar or read the "
+                   "table.")
+        table = view.assign(benchmark=view["benchmark"].map(lambda b: bench_names.get(b, b)))
+        st.dataframe(
+            table[["name", "kind", "benchmark", "value", "setting", "version", "self_reported", "source_url"]],
+            hide_index=True, width="stretch",
+            column_config={"name": "Model", "kind": "Kind", "benchmark": "Benchmark", "value": "Score",
+                           "setting": "Setting", "version": "Source version",
+                           "self_reported": st.column_config.CheckboxColumn("Self-reported"),
+                           "source_url": st.column_config.LinkColumn("Source")},
+        )

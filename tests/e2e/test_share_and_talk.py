@@ -135,8 +135,9 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-def test_modebar_png_download_is_slide_sized(page: Page, app_url):
-    page.goto(app_url + "/")
+def modebar_download(page: Page, url: str) -> tuple[str, Path]:
+    """Open `url`, click the first chart's camera button, save the download: (suggested name, saved path)."""
+    page.goto(url)
     wait_ready(page)
     chart = page.locator(CHART).first
     chart.hover()
@@ -145,28 +146,21 @@ def test_modebar_png_download_is_slide_sized(page: Page, app_url):
     with page.expect_download(timeout=TIMEOUT) as info:
         button.click()
     download = info.value
-    name = download.suggested_filename
-    assert re.fullmatch(r"home_releases_\d{4}-\d{2}-\d{2}\.png", name), name
     ARTIFACTS.mkdir(exist_ok=True)
-    dest = ARTIFACTS / f"download_{name}"
+    dest = ARTIFACTS / f"download_{download.suggested_filename}"
     download.save_as(dest)
+    return download.suggested_filename, dest
+
+
+def test_modebar_png_download_is_slide_sized(page: Page, app_url):
+    name, dest = modebar_download(page, app_url + "/")
+    assert re.fullmatch(r"home_releases_\d{4}-\d{2}-\d{2}\.png", name), name
     assert png_size(dest) == (3840, 2160)
 
 
 def test_modebar_svg_download_with_img_svg(page: Page, app_url):
     """?img=svg (or the sidebar switch): the same camera button saves an SVG at slide size."""
-    page.goto(app_url + "/?img=svg")
-    wait_ready(page)
-    chart = page.locator(CHART).first
-    chart.hover()
-    button = chart.locator('.modebar-btn[data-title^="Download plot"]')
-    expect(button).to_be_visible(timeout=10_000)
-    with page.expect_download(timeout=TIMEOUT) as info:
-        button.click()
-    download = info.value
-    assert re.fullmatch(r"home_releases_\d{4}-\d{2}-\d{2}\.svg", download.suggested_filename)
-    ARTIFACTS.mkdir(exist_ok=True)
-    dest = ARTIFACTS / f"download_{download.suggested_filename}"
-    download.save_as(dest)
+    name, dest = modebar_download(page, app_url + "/?img=svg")
+    assert re.fullmatch(r"home_releases_\d{4}-\d{2}-\d{2}\.svg", name), name
     head = dest.read_text(encoding="utf-8", errors="replace")[:2000]
     assert "<svg" in head and 'width="1920"' in head and 'height="1080"' in head
