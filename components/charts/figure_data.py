@@ -12,7 +12,9 @@ Works on the figure a page is about to draw, so it needs no knowledge of the bui
 - animation frames are ignored: fig.data is what the chart shows;
 - traces whose hover is switched off (hoverinfo "skip"/"none") are decoration by this project's
   convention: legend keys, landmark lines, "best so far" staircases, total labels. They repeat or
-  annotate the data and are left out unless `include_decorations=True`.
+  annotate the data and are left out unless `include_decorations=True`. The exception is a big chart's
+  unlabelled points (scale.plain_trace, meta {"unlabelled": true}): positions only, exported as data, with
+  numbers on a date axis turned back into dates.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import re
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from .scale import UNLABELLED
 
 XY_TRACES = {"scatter", "scattergl", "bar"}
 SAMPLE_TRACES = {"box", "histogram", "violin"}  # one row per input sample, not per drawn bin/box
@@ -233,6 +237,9 @@ def _trace_frame(i: int, trace, layout: go.Layout) -> pd.DataFrame | None:
             return None
         n = len(next(iter(cols.values())))
         for axis, col in ((xaxis, xcol), (yaxis, ycol)):
+            if col in cols and _is_date_axis(axis) and cols[col].dtype.kind in "fiu":
+                cols[col] = _epoch_ms_to_dates(cols[col])
+                continue
             lanes = _lane_labels(cols[col], axis) if col in cols else None
             if lanes is not None:
                 cols[col] = lanes
@@ -274,8 +281,23 @@ def _trace_frame(i: int, trace, layout: go.Layout) -> pd.DataFrame | None:
     return frame.loc[np.asarray(keep, dtype=bool)].reset_index(drop=True)
 
 
+def _is_date_axis(axis) -> bool:
+    return axis is not None and axis.type == "date"
+
+
+def _epoch_ms_to_dates(ms: np.ndarray) -> np.ndarray:
+    """Numbers on a date axis (plotly.js reads them as epoch milliseconds) as datetimes; NaN stays missing."""
+    return pd.to_datetime(pd.Series(ms, dtype="float64"), unit="ms").to_numpy()
+
+
+def _is_unlabelled_data(trace) -> bool:
+    """A big chart's points drawn without hover (components/charts/scale.py): data, not decoration."""
+    meta = getattr(trace, "meta", None)
+    return isinstance(meta, dict) and bool(meta.get(UNLABELLED))
+
+
 def _is_decoration(trace) -> bool:
-    return getattr(trace, "hoverinfo", None) in DECORATION_HOVER
+    return getattr(trace, "hoverinfo", None) in DECORATION_HOVER and not _is_unlabelled_data(trace)
 
 
 def figure_frame(fig: go.Figure, *, include_decorations: bool = False) -> pd.DataFrame:
