@@ -5,9 +5,11 @@
 import pandas as pd
 import streamlit as st
 
+from components.catalog.picking import PICKER_LIMIT, picker_options, picker_rows
 from components.charts import compare as cmp
 from components.ui.data import get_tables
 from components.ui.hub import get_hub, snapshot_badge, with_hub
+from components.ui.memo import memo_chart, rows_key
 from components.ui.page import empty_state, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
 from components.ui.text import md_escape, md_literal
@@ -36,11 +38,24 @@ else:
         st.session_state["cmp_models"] = [m for m in st.session_state["cmp_models"] if m in visible]
         st.caption("Not in the current filters, so not compared: " + ", ".join(hidden_picks) + ".")
 
-    ordered = df.sort_values(["organization", "family", "release_dt", "name"], na_position="last", kind="stable")
-    labels = dict(zip(ordered["id"], ordered["name"].fillna(ordered["id"]) + " · " + ordered["organization"].fillna("")))
-    st.multiselect("Models", ordered["id"].tolist(), key="cmp_models", max_selections=cmp.MAX_MODELS,
+    ids, texts = memo_chart(picker_rows, df, key=rows_key(df, tables.version))
+    labels = dict(zip(ids, texts))
+    query = ""
+    if len(ids) > PICKER_LIMIT:  # too many to list: a search box narrows what the picker offers
+        query = st.text_input("Find models", key="cmp_find", max_chars=100,
+                              placeholder="Part of a name, organization or id",
+                              help=f"{len(ids):,} models match the sidebar filters; the picker lists at most "
+                                   f"{PICKER_LIMIT:,} at a time.")
+    offer = picker_options(ids, texts, st.session_state["cmp_models"], query, limit=PICKER_LIMIT)
+    st.multiselect("Models", offer.options, key="cmp_models", max_selections=cmp.MAX_MODELS,
                    format_func=lambda m: labels.get(m, m), placeholder="Pick 2 to 4 models",
                    help="Type to search. The sidebar filters narrow this list.")
+    if offer.searching:
+        if offer.matches == 0:
+            st.caption(f"No model matches {md_literal(query)}.")
+        elif offer.not_offered:
+            st.caption(f"Listing {offer.offered:,} of {offer.matches:,} matching models: type more of a name to "
+                       "find the others.")
     picked = list(st.session_state["cmp_models"])
     write_url("models", picked, cmp.default_models(df["id"].tolist()))
 

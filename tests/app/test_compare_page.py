@@ -89,3 +89,33 @@ def test_empty_filter_result_shows_the_empty_state():
     assert not at.exception
     assert any("No models match" in i.value for i in at.info)
     assert plotly_specs(at) == []
+
+
+def test_a_catalog_over_the_picker_limit_gets_a_search_box(models, monkeypatch):
+    """Past PICKER_LIMIT models the picker lists only matches of the search box (and the picks), and says so."""
+    import components.catalog.picking as picking
+
+    monkeypatch.setattr(picking, "PICKER_LIMIT", 20)
+    label = dict(zip(models["id"], models["name"].fillna(models["id"]) + " · " + models["organization"].fillna("")))
+    at = run_page(PAGE)
+    assert not at.exception, at.exception
+    default = cmp.default_models(models["id"].tolist())
+    picker = at.multiselect(key="cmp_models")
+    assert picker.value == default
+    offered = set(picker.options)
+    assert {label[m] for m in default} <= offered and len(offered) <= 20 + len(default)
+    assert any(f"Listing 20 of {len(models)}" in c.value for c in at.caption)
+
+    target = models[~models["id"].isin(default)].iloc[-1]
+    at.text_input(key="cmp_find").set_value(target["name"].upper()).run()
+    picker = at.multiselect(key="cmp_models")
+    assert picker.value == default  # the picks survive a search that does not match them
+    hay = (models["name"].fillna(models["id"]) + " · " + models["organization"].fillna("") + " " + models["id"])
+    hits = models.loc[hay.str.casefold().str.contains(target["name"].casefold(), regex=False), "id"]
+    assert set(picker.options) == {label[m] for m in [*default, *hits.head(20)]}
+    assert label[target["id"]] in picker.options
+
+    at.text_input(key="cmp_find").set_value("zz-no-such-model-zz").run()
+    assert not at.exception
+    assert any("No model matches" in c.value for c in at.caption)
+    assert at.multiselect(key="cmp_models").value == default
