@@ -78,8 +78,10 @@ def _balance_panel(res: sim.RoutingResult, talk: bool, seed: int) -> None:
     c[1].metric("HF aux loss (N·Σ over k×E of f·P)", f"{np.nanmean(hf):.3f}", help=f"= k = {s.top_k} at uniform")
     c[2].metric("MaxVio (mean over MoE layers)", f"{np.nanmean(mv):.2f}")
     drops = int(res.dropped.sum())
-    c[3].metric("Dropped assignments", f"{drops:,}" if s.drops_tokens else "none (dropless)",
-                help=f"capacity = {res.capacity} per expert per layer" if res.capacity else None)
+    # A short value: a long one ("none (dropless)") is cut off with an ellipsis in a quarter-width column.
+    c[3].metric("Dropped assignments", f"{drops:,}" if s.drops_tokens else "none",
+                help=(f"capacity = {res.capacity} per expert per layer" if res.capacity
+                      else "Dropless routing: every token reaches its experts, whatever the load."))
     if s.hypothetical_capacity:
         st.caption("⚠️ Hypothetical capacity: the real model never drops tokens.")
     st.subheader("DeepSeek-V3 auxiliary-loss-free balancing")

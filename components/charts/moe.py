@@ -172,14 +172,20 @@ def balancing_animation(loads: np.ndarray, bias: np.ndarray, *, n_frames: int = 
                                                                               dash="dash"))],
                     frames=[go.Frame(data=[bar(i)], traces=[0], name=str(i)) for i in idx])
     ymax = float(loads.max()) * 1.05
-    base_layout(fig, title="Expert loads as the bias is updated (press ▶)", talk=talk, height=None if talk else 380)
+    base_layout(fig, title="Expert loads as the bias is updated (press ▶)", talk=talk, height=760 if talk else 470)
+    # The ▶/❚❚ buttons and the step slider live in the bottom margin, between the x-axis title and the footer
+    # line: anchored at the plot's bottom edge (y=0) and pushed down by a padding in pixels, so they stay put
+    # whatever height the chart is drawn or exported at.
+    bottom, below_axis = (250, 95) if talk else (175, 62)
     fig.update_layout(
-        showlegend=False, yaxis_range=[0, ymax],
-        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.25, xanchor="left", buttons=[
+        margin_b=bottom, showlegend=False, yaxis_range=[0, ymax],
+        updatemenus=[dict(type="buttons", direction="left", showactive=False, x=0, y=0, xanchor="left",
+                          yanchor="top", pad=dict(t=below_axis + (30 if talk else 22), r=8), buttons=[
             dict(label="▶", method="animate", args=[None, dict(frame=dict(duration=250, redraw=True),
                                                                 fromcurrent=True)]),
             dict(label="❚❚", method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0))])])],
-        sliders=[dict(x=0.1, len=0.9, y=-0.2, currentvalue=dict(prefix="step "),
+        sliders=[dict(x=0.12, len=0.88, y=0, yanchor="top", pad=dict(t=below_axis, b=0),
+                      currentvalue=dict(prefix="step ", font=dict(size=18 if talk else 12)),
                       steps=[dict(label=str(i), method="animate",
                                   args=[[str(i)], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
                              for i in idx])])

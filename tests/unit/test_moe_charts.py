@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from components.charts import moe as ch
 from components.sim.compute import summarize
@@ -92,3 +93,18 @@ def test_param_figures():
     cfig = ch.compute_bars(s.flops_per_token, s.dense_flops_per_token, s.weight_gb)
     assert len(cfig.data) == 2 and list(cfig.data[1].x) == ["bf16", "8-bit", "4-bit"]
     assert cfig.layout.yaxis2.title.text == "GB of weights"
+
+
+@pytest.mark.parametrize("talk", [False, True])
+def test_animation_controls_sit_between_axis_title_and_footer(talk):
+    """The ▶/❚❚ buttons and the slider hang below the plot by a fixed number of pixels (not a fraction of the
+    plot height, which changes between the page and a 1920×1080 export) and stay above the footer line."""
+    loads = np.ones((5, 8), dtype=int)
+    fig = ch.balancing_animation(loads, np.zeros((5, 8)), n_frames=5, talk=talk)
+    menu, slider = fig.layout.updatemenus[0], fig.layout.sliders[0]
+    for ctl in (menu, slider):
+        assert ctl.y == 0 and ctl.yanchor == "top"
+        assert ctl.pad.t >= 50  # below the x-axis tick labels and title
+    footer_room = 30 if talk else 20
+    assert menu.pad.t + 40 <= fig.layout.margin.b - footer_room
+    assert slider.pad.t + 60 <= fig.layout.margin.b - footer_room  # current value, track and tick labels
