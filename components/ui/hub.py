@@ -12,7 +12,12 @@ import streamlit as st
 
 from components.catalog.loader import DATA_DIR
 from components.hub.check import check_frame, summary_counts
-from components.hub.snapshot import SnapshotUnreadable, read_snapshot, snapshot_frame, snapshot_path
+from components.hub.snapshot import (
+    SnapshotUnreadable,
+    read_snapshot,
+    snapshot_frame,
+    snapshot_path,
+)
 
 STALE_AFTER_DAYS = 90
 SYNC_COMMAND = "python -m components.hub sync"

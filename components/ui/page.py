@@ -38,7 +38,9 @@ def show_chart(fig: go.Figure, *, page: str, view: str, key: str, data_version: 
 
 
 def show_url_notices() -> None:
-    from components.ui.url_state import url_notices  # page options' notices join the filters' ones
+    from components.ui.url_state import (
+        url_notices,  # page options' notices join the filters' ones
+    )
     notices = tuple(dict.fromkeys((*filter_notices(), *url_notices())))
     if notices:
         # The notices quote what the link said: shown as literal text, never as markdown.

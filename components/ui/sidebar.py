@@ -10,7 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from components.catalog.filtering import (
-    LIST_KEYS, Filters, Options, apply_filters, filters_to_params, parse_filters,
+    LIST_KEYS,
+    Filters,
+    Options,
+    apply_filters,
+    filters_to_params,
+    parse_filters,
 )
 from components.charts.style import TIER_LABELS, WEIGHTS_LABELS
 

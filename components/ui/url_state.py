@@ -10,6 +10,7 @@ Usage in a page:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -77,7 +78,7 @@ def url_multi(param: str, key: str, options: Sequence[str], default: Sequence[st
 def url_number(param: str, key: str, lo: float, hi: float, default: float, *, integer: bool = True) -> None:
     def parse(raw: list[str]):
         value = float(raw[0])
-        if value != value or not lo <= value <= hi:
+        if math.isnan(value) or not lo <= value <= hi:
             raise ValueError(f"{raw[0][:40]!r} is outside {lo:g}..{hi:g}")
         return int(value) if integer else value
     _seed(param, key, default, parse)
