@@ -13,15 +13,20 @@ from components.sim import grpo as sim
 from components.ui.data import get_tables
 from components.ui.frame import ensure_app_frame
 from components.ui.memo import figure_from_dict, memo_chart
-from components.ui.page import show_chart
-from components.ui.sidebar import is_talk
+from components.ui.page import show_chart, show_url_notices
+from components.ui.sidebar import active_filters, is_talk
 from components.ui.sim_runs import (
     curves_figure,
+    filter_key,
     memory_figure,
+    reasoning_in_filters,
+    reasoning_scores,
     run_chain,
     run_sim,
     step_figure,
 )
+from components.ui.text import md_escape
+from components.ui.url_state import url_multi, write_url
 
 PAGE = "Reasoning models"
 G_CHOICES = [2, 4, 8, 16, 32, 64]
@@ -36,22 +41,18 @@ DEFAULT_MODELS = ["openai-o1/o1", "openai-o1/o1-preview", "deepseek-r1/r1", "dee
 SIM_NOTE = "simulated toy (one prompt, 4 answers, tabular softmax policy)"
 
 
-def scores_with_models(scores: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
-    """The scores table with each model's name, kind, organization and weights access."""
-    cols = models[["id", "name", "kind", "organization", "weights"]]
-    return scores.merge(cols, left_on="model_id", right_on="id", how="left").drop(columns=["id"])
+# The model picker: a big catalog has tens of thousands of models with a reasoning score. The list offers the top
+# PICKER_TOP by rank_for_picker's rule (plus the current picks) and says how many it leaves out; with none of
+# DEFAULT_MODELS in the catalog (or the filters), the first DEFAULT_TOP by that rule are picked.
+PICKER_TOP = 200
+DEFAULT_TOP = 12
+MAX_PICKS = 60
 
 
-def bench_figure(sel: pd.DataFrame, *, chosen: tuple[str, ...], models: tuple[str, ...],
-                 names: tuple[tuple[str, str], ...], talk: bool) -> go.Figure:
-    view = sel[sel["benchmark"].isin(chosen) & sel["model_id"].isin(models)]
+def bench_figure(view: pd.DataFrame, *, chosen: tuple[str, ...], names: tuple[tuple[str, str], ...],
+                 talk: bool) -> go.Figure:
     return benchmark_comparison(view, list(chosen), benchmark_names=dict(names), talk=talk,
                                 title="Reasoning vs non-reasoning models, as reported")
-
-
-def _in_scope(scores: pd.DataFrame) -> set[str]:
-    """Models with at least one score on a reasoning benchmark (MMLU alone does not qualify)."""
-    return set(scores.loc[scores["benchmark"].isin(REASONING_BENCHMARKS), "model_id"])
 
 
 # ---------------------------------------------------------------- URL <-> widgets (main options only)
@@ -285,41 +286,70 @@ with right:
 # ---------------------------------------------------------------- reasoning vs generation benchmarks
 st.subheader("Reasoning vs generation: benchmarks")
 # The same shared, validated tables as every other page (loaded once per server; the simulator above does not
-# need them, so it has already been drawn if the catalog fails to load).
+# need them, so it has already been drawn if the catalog fails to load). The page's view of them (scores in scope,
+# the picker's ranking) is built once per catalog version and shared; a rerun only looks things up in it.
 tables = get_tables()
-catalog_key = ("catalog", tables.version)
-scores = memo_chart(scores_with_models, tables.scores, tables.models, key=catalog_key)
-bench_names = dict(zip(tables.benchmarks["id"], tables.benchmarks["name"]))
 version = tables.version
+data_key = (version, tuple(REASONING_BENCHMARKS), tuple(ALL_BENCHMARKS))
+data = reasoning_scores(*data_key, tables.scores, tables.models)
+bench_names = dict(zip(tables.benchmarks["id"], tables.benchmarks["name"]))
 
-sel = scores[scores["benchmark"].isin(ALL_BENCHMARKS)]
-sel = sel[sel["model_id"].isin(_in_scope(sel))]
-if sel.empty:
+if not data.ranked:
     st.info("The catalog has no scores on AIME 2024, MATH-500, GPQA Diamond, Codeforces or LiveCodeBench yet, "
             "so there is nothing to compare. They appear here as soon as curators add them to `data/models/`.",
             icon=":material/hourglass_empty:")
 else:
-    present = [b for b in ALL_BENCHMARKS if (sel["benchmark"] == b).any()]
-    names = sel.drop_duplicates("model_id").set_index("model_id")["name"]
-    options = sorted(names.index, key=lambda i: str(names[i]).lower())
-    default = [m for m in DEFAULT_MODELS if m in names.index] or options
+    filters = active_filters(tables.models)
+    ranked, in_filters = reasoning_in_filters(data_key, filter_key(filters), data, filters)
+    default = [m for m in DEFAULT_MODELS if m in in_filters] or list(ranked[:DEFAULT_TOP])
+    # A link may name any model in scope, also one the picker would not offer by itself.
+    url_multi("models", "grpo_bench_models", data.in_scope, default, max_items=MAX_PICKS)
+    picks = [m for m in st.session_state["grpo_bench_models"] if m in data.in_scope][:MAX_PICKS]
+    if picks != st.session_state["grpo_bench_models"]:  # models gone from a reloaded catalog
+        st.session_state["grpo_bench_models"] = picks
+    top = ranked[:PICKER_TOP]
+    top_set = set(top)
+    offered = sorted(dict.fromkeys([*top, *picks]), key=lambda i: (data.names[i].lower(), i))
+    not_offered = len(ranked) - len(top) - sum(1 for m in picks if m in in_filters and m not in top_set)
+    where = " within the sidebar filters" if filters.active else ""
+
     b1, b2 = st.columns(2)
-    chosen = b1.multiselect("Benchmarks", present, default=present, key="grpo_benchmarks",
+    chosen = b1.multiselect("Benchmarks", list(data.present), default=list(data.present), key="grpo_benchmarks",
                             format_func=lambda b: bench_names.get(b, b))
-    models = b2.multiselect("Models", options, default=default, key="grpo_bench_models",
-                            format_func=lambda i: str(names[i]),
-                            help=f"{len(options)} models in the catalog have a reasoning-benchmark score.")
-    view = sel[sel["benchmark"].isin(chosen) & sel["model_id"].isin(models)]
+    models = b2.multiselect(
+        "Models", offered, key="grpo_bench_models", max_selections=MAX_PICKS,
+        format_func=lambda i: data.names.get(i, i), placeholder="Pick models to compare",
+        help=f"{len(ranked):,} models{where} have a reasoning-benchmark score. "
+             + (f"The list offers the {len(top)} that report the most of the six reasoning benchmarks (ties: the "
+                "higher average percentile across them), plus your picks." if not_offered else "All are listed."))
+    write_url("models", models, default)
+    if not_offered:
+        st.caption(f"{not_offered:,} models with a reasoning-benchmark score{where} are not offered in the list, "
+                   f"which shows the {len(top)} that report the most of the six reasoning benchmarks (ties: the "
+                   "higher average percentile across them) plus your picks. Narrow the sidebar filters "
+                   "(organization, weights, architecture, release date, size) to reach the others.")
+    show_url_notices()
+    hidden = [m for m in models if m not in in_filters]
+    if hidden:
+        st.caption(f"{len(hidden)} picked model{'s are' if len(hidden) != 1 else ' is'} hidden by the sidebar "
+                   "filters: " + ", ".join(md_escape(data.names.get(m, m)) for m in hidden) + ".")
+    shown = tuple(m for m in models if m in in_filters)
+    rows = data.rows(shown)
+    view = rows[rows["benchmark"].isin(chosen)]
     if view.empty:
-        st.info("Pick at least one benchmark and one model with a score on it.")
+        if ranked:
+            st.info("Pick at least one benchmark and one model with a score on it.", icon=":material/touch_app:")
+        else:
+            st.info("No model with a reasoning-benchmark score matches the sidebar filters. Widen or reset them in "
+                    "the sidebar.", icon=":material/filter_alt_off:")
     else:
-        fig = memo_chart(bench_figure, sel, key=catalog_key, chosen=tuple(chosen), models=tuple(models),
+        fig = memo_chart(bench_figure, view, key=("catalog", version, shown), chosen=tuple(chosen),
                          names=tuple(sorted(bench_names.items())), talk=talk)
         show_chart(fig, page=PAGE,
                    view="reasoning-vs-generation", key="grpo_bench_chart", data_version=version)
         n_models = view["model_id"].nunique()
         n_self = int(view["self_reported"].fillna(False).astype(bool).sum())
-        st.caption(f"{n_models} of {len(options)} models with a reasoning-benchmark score are shown. "
+        st.caption(f"{n_models} of {len(ranked):,} models with a reasoning-benchmark score{where} are shown. "
                    f"{n_self} of {len(view)} numbers are self-reported by the model's developer. Settings "
                    "(pass@1, maj@k, shots) and paper versions differ between rows: hover a bar or read the "
                    "table.")

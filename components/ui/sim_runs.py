@@ -1,4 +1,4 @@
-"""Cached simulator runs for the MoE and Reasoning pages.
+"""Cached simulator runs for the MoE and Reasoning pages, and the Reasoning page's benchmark tables.
 
 They live in a module, not in the page scripts: a page script runs top to bottom on every rerun, and each
 @st.cache_data decoration it executes costs Streamlit a source lookup of the function (~4 ms each, measured);
@@ -6,12 +6,27 @@ here they are decorated once per process. The simulations themselves are pure (c
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 import yaml
 
-from components.charts.grpo import memory_bars, step_chart, training_curves
+from components.catalog.filtering import (
+    LIST_KEYS,
+    Filters,
+    apply_filters,
+    filters_to_params,
+)
+from components.charts.grpo import (
+    memory_bars,
+    rank_for_picker,
+    step_chart,
+    training_curves,
+)
 from components.sim import grpo as sim
 from components.sim import moe as moe_sim
 
@@ -89,3 +104,67 @@ def run_chain(gamma: float, lam: float, beta: float, seed: int) -> tuple[np.ndar
     return run.expected_reward, ex, run.values
 
 
+# ---------------------------------------------------------------- reasoning benchmarks (from the catalog tables)
+MODEL_COLUMNS = ["id", "name", "kind", "organization", "weights"]
+FILTER_COLUMNS = ["id", *dict.fromkeys(LIST_KEYS.values()), "release_dt", "params_total_b"]
+
+
+@dataclass(frozen=True)
+class ReasoningScores:
+    """The Reasoning page's benchmark data for one catalog version, built once per server process and shared by
+    every session (st.cache_resource: no copy per rerun). Read it; never change it in place."""
+
+    sel: pd.DataFrame  # the scores on the page's benchmarks of the models in scope, plus MODEL_COLUMNS; by model
+    spans: Mapping[str, tuple[int, int]]  # model id -> its rows in `sel` (iloc start, stop)
+    ranked: tuple[str, ...]  # the models in scope, best first by rank_for_picker's rule
+    in_scope: frozenset[str]  # models with a score on at least one reasoning benchmark (MMLU alone does not count)
+    names: Mapping[str, str]  # display name (the id when the name is unknown)
+    present: tuple[str, ...]  # the page's benchmarks with at least one score, in the page's order
+    models: pd.DataFrame  # the sidebar filters' columns of the models in scope, in rank order
+
+    def rows(self, model_ids: Iterable[str]) -> pd.DataFrame:
+        """All rows of these models, model by model (a few index ranges: no scan of the whole table)."""
+        spans = [self.spans[m] for m in model_ids if m in self.spans]
+        if not spans:
+            return self.sel.iloc[:0]
+        return self.sel.iloc[np.concatenate([np.arange(a, b) for a, b in spans])]
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def reasoning_scores(version: str, reasoning: tuple[str, ...], benchmarks: tuple[str, ...], _scores: pd.DataFrame,
+                     _models: pd.DataFrame) -> ReasoningScores:
+    """Keyed by the catalog version (the tables are the ones that version names) and the benchmark lists."""
+    scores = _scores
+    in_scope = frozenset(scores.loc[scores["benchmark"].isin(reasoning), "model_id"])
+    sel = scores[scores["benchmark"].isin(benchmarks) & scores["model_id"].isin(in_scope)]
+    sel = sel.merge(_models[MODEL_COLUMNS], left_on="model_id", right_on="id", how="left").drop(columns=["id"])
+    sel = sel.sort_values("model_id", kind="stable").reset_index(drop=True)  # each model's rows keep their order
+    ids = sel["model_id"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], dtype=int)
+    stops = np.r_[starts[1:], len(ids)]
+    spans = {ids[a]: (int(a), int(b)) for a, b in zip(starts, stops)}
+    ranked = list(rank_for_picker(scores, list(reasoning))["model_id"])
+    ranked += sorted(in_scope.difference(ranked))  # in scope with only blank values: last
+    first = sel.drop_duplicates("model_id")
+    names = {m: (str(n) if isinstance(n, str) and n else m) for m, n in zip(first["model_id"], first["name"])}
+    models = _models[FILTER_COLUMNS].drop_duplicates("id").set_index("id").reindex(ranked)
+    models = models.rename_axis("id").reset_index()
+    present = tuple(b for b in benchmarks if b in set(sel["benchmark"]))
+    return ReasoningScores(sel=sel, spans=MappingProxyType(spans), ranked=tuple(ranked), in_scope=in_scope,
+                           names=MappingProxyType(names), present=present, models=models)
+
+
+def filter_key(f: Filters) -> tuple:
+    """The filters as a hashable key (the URL form: equal filters, equal keys)."""
+    return tuple(sorted(filters_to_params(f).items()))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def reasoning_in_filters(data_key: tuple, filters: tuple, _data: ReasoningScores,
+                         _filters: Filters) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The models in scope that pass the sidebar filters, best first (and as a set). Keyed by `data_key` (what
+    reasoning_scores was called with, minus the frames) and `filter_key(_filters)`."""
+    if not _filters.active:
+        return _data.ranked, _data.in_scope
+    kept = tuple(apply_filters(_data.models, _filters)["id"])
+    return kept, frozenset(kept)

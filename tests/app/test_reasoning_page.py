@@ -157,7 +157,11 @@ def _fake_catalog(monkeypatch, tmp_path, scores):
     import components.ui.data as ui_data
 
     models = pd.DataFrame({"id": ["a/r", "b/g"], "name": ["Reasoner", "Generator"], "kind": ["reasoning", "instruct"],
-                           "organization": ["A", "B"], "weights": ["open", "closed"]})
+                           "organization": ["A", "B"], "organization_id": ["a", "b"], "weights": ["open", "closed"],
+                           "license_tier": ["permissive", "proprietary"], "architecture": ["dense", "moe"],
+                           "modalities_in": ["text", "text, image"],
+                           "release_dt": pd.to_datetime(["2025-01-20", "2024-05-13"]),
+                           "params_total_b": [32.0, None]})
     bench = pd.DataFrame({"id": ["aime_2024", "mmlu"], "name": ["AIME 2024", "MMLU"]})
     version = f"test-{tmp_path.name}"  # a fresh version per test: no figure cached by another test is reused
     tables = ui_data.CatalogTables(models=models, scores=pd.DataFrame(scores, columns=frame.SCORE_COLUMNS),
@@ -190,3 +194,86 @@ def test_benchmark_section_draws_catalog_scores(monkeypatch, tmp_path):
     assert bars[("Non-reasoning (generation) model", "x2")] == {"Generator": 85.0}
     at.multiselect(key="grpo_benchmarks").unselect("mmlu").run()
     assert {t["xaxis"] for t in spec(at, "grpo_bench_chart")["data"]} == {"x"}
+
+
+def _big_catalog(monkeypatch, tmp_path, n=260):
+    """n models with reasoning scores, none of them in the page's DEFAULT_MODELS: model i reports one benchmark
+    (AIME) if i is odd, two (AIME and MATH-500) if even, and a higher i scores higher. Every model is dense except
+    the top-ranked one."""
+    import pandas as pd
+
+    import components.ui.data as ui_data
+    from components.catalog import frame
+
+    ids = [f"syn/m{i:03d}" for i in range(n)]
+    models = pd.DataFrame({
+        "id": ids, "name": [f"Model {i:03d}" for i in range(n)], "kind": ["reasoning"] * n,
+        "organization": ["Syn"] * n, "organization_id": ["syn"] * n, "weights": ["open"] * n,
+        "license_tier": ["permissive"] * n, "architecture": ["moe" if i == n - 2 else "dense" for i in range(n)],
+        "modalities_in": ["text"] * n, "release_dt": pd.to_datetime(["2025-01-01"] * n), "params_total_b": [7.0] * n})
+    row = {"setting": "pass@1", "self_reported": True, "source_url": "https://example.org", "version": None,
+           "note": None}
+    scores = [{**row, "model_id": m, "benchmark": "aime_2024", "value": float(i)} for i, m in enumerate(ids)]
+    scores += [{**row, "model_id": m, "benchmark": "math_500", "value": float(i)} for i, m in enumerate(ids)
+               if i % 2 == 0]
+    bench = pd.DataFrame({"id": ["aime_2024", "math_500", "mmlu"], "name": ["AIME 2024", "MATH-500", "MMLU"]})
+    tables = ui_data.CatalogTables(models=models, scores=pd.DataFrame(scores, columns=frame.SCORE_COLUMNS),
+                                   licenses=pd.DataFrame(), benchmarks=bench, version=f"big-{tmp_path.name}",
+                                   as_of="", summary="")
+    monkeypatch.setattr(ui_data, "_load", lambda d: tables)
+    return ids
+
+
+def _bench_models(at):
+    return {y for t in spec(at, "grpo_bench_chart")["data"] for y in t["y"]}
+
+
+def test_big_catalog_caps_the_picker_and_says_so(monkeypatch, tmp_path):
+    ids = _big_catalog(monkeypatch, tmp_path)
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    picker = at.multiselect(key="grpo_bench_models")
+    assert len(picker.options) == 200  # not all 260
+    # the rule: most reasoning benchmarks first (the 130 even ones), then the higher average percentile
+    top12 = [f"syn/m{i:03d}" for i in range(258, 234, -2)]
+    assert sorted(picker.value) == sorted(top12)
+    offered = {o.removeprefix("Model ") for o in picker.options}
+    assert "259" in offered and "001" not in offered  # best single-benchmark models fill the rest of the list
+    assert _bench_models(at) == {f"Model {i}" for i in range(236, 259, 2)}
+    text = " ".join(c.value for c in at.caption)
+    assert "60 models with a reasoning-benchmark score are not offered" in text
+    assert "sidebar filters" in text
+    assert len(ids) == 260
+
+
+def test_big_catalog_url_picks_outside_the_top_are_offered_and_drawn(monkeypatch, tmp_path):
+    _big_catalog(monkeypatch, tmp_path)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["models"] = "syn/m001,syn/m258,nope/nope"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    picker = at.multiselect(key="grpo_bench_models")
+    assert picker.value == ["syn/m001", "syn/m258"]
+    assert "Model 001" in picker.options and len(picker.options) == 201
+    assert _bench_models(at) == {"Model 001", "Model 258"}
+    assert any("nope/nope" in c.value for c in at.caption)  # the unknown id is reported, not silently dropped
+    text = " ".join(c.value for c in at.caption)
+    assert "59 models with a reasoning-benchmark score are not offered" in text
+    # the URL keeps the picks
+    picker.set_value(["syn/m001"]).run()
+    q = at.query_params["models"]
+    assert (q[0] if isinstance(q, list) else q) == "syn/m001"
+
+
+def test_sidebar_filters_narrow_the_pool_and_hidden_picks_are_named(monkeypatch, tmp_path):
+    _big_catalog(monkeypatch, tmp_path)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["arch"] = "dense"
+    at.query_params["models"] = "syn/m258,syn/m256"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _bench_models(at) == {"Model 256"}
+    text = " ".join(c.value for c in at.caption)
+    assert "1 picked model is hidden by the sidebar filters: Model 258" in text
+    assert "59 models with a reasoning-benchmark score within the sidebar filters are not offered" in text
+    assert "syn/m258" in at.multiselect(key="grpo_bench_models").value  # kept: widening the filters brings it back

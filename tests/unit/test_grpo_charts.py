@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from components.charts import grpo as ch
+from components.charts.figure_data import plain
 from components.sim import grpo as sim
 
 
@@ -148,3 +149,78 @@ def test_benchmark_comparison_same_name_different_models_kept_apart():
     fig = ch.benchmark_comparison(df, ["aime_2024"])
     ys = [y for t in fig.data for y in t.y]
     assert sorted(ys) == ["Same (deepseek-r1/r1)", "Same (deepseek-v3/v3)"]
+
+
+PAGE_BENCHMARKS = {"aime_2024": "AIME 2024", "math_500": "MATH-500", "gpqa_diamond": "GPQA Diamond",
+                   "codeforces_rating": "Codeforces rating", "codeforces_percentile": "Codeforces percentile",
+                   "livecodebench": "LiveCodeBench", "mmlu": "MMLU"}
+
+
+def _all_benchmarks_frame():
+    rows = []
+    for m, (name, kind) in enumerate([("DeepSeek-R1", "reasoning"), ("DeepSeek-V3", "instruct")]):
+        for b in PAGE_BENCHMARKS:
+            rows.append({"model_id": f"m/{m}", "name": name, "kind": kind, "benchmark": b,
+                         "value": 2029.0 - 500 * m if b == "codeforces_rating" else 90.0 - 20 * m,
+                         "setting": "pass@1", "self_reported": True, "source_url": "https://example.org",
+                         "version": None})
+    return pd.DataFrame(rows)
+
+
+def test_wrap_title_breaks_at_spaces_then_inside_long_words():
+    assert ch.wrap_title("Codeforces percentile", 10) == ["Codeforces", "percentile"]
+    assert ch.wrap_title("GPQA Diamond", 12) == ["GPQA Diamond"]
+    assert ch.wrap_title("LiveCodeBench", 10) == ["LiveCode-", "Bench"]
+    assert ch.wrap_title("MATH-500", 6) == ["MATH-", "500"]
+    assert ch.wrap_title("Supercalifragilistic", 8) == ["Supercalifragilistic"]  # no place to cut: left whole
+
+
+def test_seven_benchmark_panel_titles_fit_their_panels_and_do_not_overlap():
+    """All seven of the page's benchmarks in one row (the 1280-px layout that used to overlap): every title line
+    fits its panel's width, neighbouring titles stay apart, and the panels start below the titles' two lines."""
+    fig = ch.benchmark_comparison(_all_benchmarks_frame(), list(PAGE_BENCHMARKS), benchmark_names=PAGE_BENCHMARKS,
+                                  title="Reasoning vs non-reasoning models, as reported")
+    anns = [a for a in fig.layout.annotations if a.yanchor == "bottom" and a.xanchor == "center"]
+    assert len(anns) == 7
+    font = anns[0].font.size
+    width = fig.layout.xaxis.domain[1] - fig.layout.xaxis.domain[0]
+    limit = ch.title_chars(width, font)
+    assert limit >= 10  # "Codeforces" fits on a line
+    lines = [a.text.split("<br>") for a in anns]
+    assert all(len(line) <= limit for ls in lines for line in ls), lines
+    assert max(len(ls) for ls in lines) == 2  # "Codeforces<br>percentile" and friends
+    # the words are all there, in order (a word cut in two ends its first line with a hyphen)
+    assert [plain(a.text) for a in anns] == list(PAGE_BENCHMARKS.values())
+    # neighbours: half their estimated widths (in plot fractions) fit between their centres
+    est = [max(map(len, ls)) * ch.CHAR_EM * font / ch.NOMINAL_PLOT_PX for ls in lines]
+    for i in range(6):
+        assert (est[i] + est[i + 1]) / 2 < anns[i + 1].x - anns[i].x
+    # room for two lines of 13 px above the panels (paper fraction of the plot height)
+    plot_h = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert (1 - fig.layout.yaxis.domain[1]) * plot_h >= 30 + 18
+    assert fig.layout.xaxis5.title.text == "Codeforces<br>percentile"  # same wrap below the panel
+    assert fig.layout.xaxis5.title.font.size == font
+    # one panel's last tick label and the next one's first stay apart: at least 20 px of gap at the nominal width
+    assert (fig.layout.xaxis2.domain[0] - fig.layout.xaxis.domain[1]) * ch.NOMINAL_PLOT_PX >= 20
+    assert fig.layout.xaxis4.tickformat == "~s"  # ratings tick as 1k, 2k in a narrow panel
+    assert fig.layout.xaxis.tickformat is None
+
+
+def test_few_panels_keep_single_line_titles():
+    df = _all_benchmarks_frame()
+    fig = ch.benchmark_comparison(df, ["aime_2024", "codeforces_percentile", "mmlu"], benchmark_names=PAGE_BENCHMARKS)
+    assert [a.text for a in fig.layout.annotations] == ["AIME 2024", "Codeforces percentile", "MMLU"]
+
+
+def test_rank_for_picker_most_benchmarks_then_average_percentile():
+    rows = [("a", "aime_2024", 10.0), ("a", "math_500", 10.0),  # two benchmarks, weak
+            ("b", "aime_2024", 90.0),  # one benchmark, the best
+            ("c", "aime_2024", 50.0), ("c", "math_500", 95.0), ("c", "math_500", 20.0),  # two, strong (best of two)
+            ("d", "mmlu", 99.0),  # not a listed benchmark
+            ("e", "aime_2024", None)]  # no value
+    df = pd.DataFrame(rows, columns=["model_id", "benchmark", "value"])
+    out = ch.rank_for_picker(df, ["aime_2024", "math_500"])
+    assert list(out["model_id"]) == ["c", "a", "b"]
+    assert list(out["n_benchmarks"]) == [2, 2, 1]
+    assert out.loc[0, "avg_percentile"] == pytest.approx((2 / 3 + 1) / 2)
+    assert out.loc[2, "avg_percentile"] == pytest.approx(1.0)
