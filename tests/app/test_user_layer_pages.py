@@ -20,8 +20,12 @@ NAME = "<b>Mine</b><script>"
 UPLOAD = ("id,name,organization,release_date,weights,license,architecture,kind,params_total_b,params_active_b,"
           "experts_total,experts_active,context_length,vocab_size,hidden_size\n"
           f"mine,{NAME},My Lab,2023-06-15,open,apache-2.0,moe,base,40,8,8,2,65536,128000,5120\n")
-CHARTS = {"pages/timeline.py": ["tl_releases"],
-          "pages/architecture.py": ["arch_vocab_chart", "arch_share_chart", "arch_context_chart", "arch_params_chart"]}
+# (page, tab to open or None) -> chart keys; the Architecture page builds only its open tab (?arch_tab=...)
+CHARTS = {("pages/timeline.py", None): ["tl_releases"],
+          ("pages/architecture.py", "Vocabulary"): ["arch_vocab_chart", "arch_share_chart"],
+          ("pages/architecture.py", "Context length"): ["arch_context_chart"],
+          ("pages/architecture.py", "Model sizes"): ["arch_params_chart"]}
+TAB_KEYS = {"pages/architecture.py": "arch_tab"}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,7 @@ def uploaded():
     return r.models
 
 
-def run_with(page: str, models):
+def run_with(page: str, models, tab: str | None = None):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -39,6 +43,9 @@ def run_with(page: str, models):
         at.session_state[USER_MODELS_KEY] = models
     at.run()
     at.switch_page(page).run()
+    if tab is not None:
+        at.session_state[TAB_KEYS[page]] = tab
+        at.run()
     assert not at.exception, at.exception
     return at
 
@@ -48,10 +55,10 @@ def user_layers(at, key: str) -> list[dict]:
     return [t for t in spec["data"] if t.get("name") == "Your models"]
 
 
-@pytest.mark.parametrize("page", list(CHARTS))
-def test_upload_is_one_layer_on_every_point_chart(page, uploaded):
-    at = run_with(page, uploaded)
-    for key in CHARTS[page]:
+@pytest.mark.parametrize("page,tab", list(CHARTS))
+def test_upload_is_one_layer_on_every_point_chart(page, tab, uploaded):
+    at = run_with(page, uploaded, tab)
+    for key in CHARTS[page, tab]:
         layers = user_layers(at, key)
         assert len(layers) == 1, key
         assert int(np.isfinite(values(layers[0]["y"]).astype(float)).sum()) == 1, key
@@ -59,8 +66,8 @@ def test_upload_is_one_layer_on_every_point_chart(page, uploaded):
         assert html.escape(NAME, quote=False) in card and "<script>" not in card, key
 
 
-@pytest.mark.parametrize("page", list(CHARTS))
-def test_no_layer_without_an_upload(page):
-    at = run_with(page, None)
-    for key in CHARTS[page]:
+@pytest.mark.parametrize("page,tab", list(CHARTS))
+def test_no_layer_without_an_upload(page, tab):
+    at = run_with(page, None, tab)
+    for key in CHARTS[page, tab]:
         assert not user_layers(at, key), key
