@@ -7,6 +7,7 @@ contract (see the Foundation issue); `<field>_source` columns carry each fact's 
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -83,90 +84,159 @@ _ROW_COLUMNS = (
 )
 
 
-def _columns(cat: Catalog) -> dict[str, list]:
-    """The same values as `_row` for every model, gathered column by column (one pass, no per-row dicts)."""
-    cols: dict[str, list] = {c: [] for c in _ROW_COLUMNS}
-    app = {c: cols[c].append for c in _ROW_COLUMNS}
-    fact_cols = [(name, app[name], app[f"{name}_source"], app[f"{name}_status"]) for name in FACT_FIELDS]
-    orgs: dict[str, tuple] = {}
-    for oid, org in cat.organizations.items():
-        orgs[oid] = (org.name, org.type, org.country, COUNTRY_NAMES.get(org.country))
-    lic_info = {lid: (lic.name, lic.tier, lic.commercial_use, lic.url) for lid, lic in cat.licenses.items()}
-    no_weights = ("No weights (API / product terms only)", "proprietary", None, None)
-    unknown = (None, None, None, None)
-    precision = {1: "year", 2: "month", 3: "day"}
-    for m in _sorted_models(cat):
-        v = m.variant
-        d = v.__dict__
-        org = orgs.get(m.organization)
-        app["id"](m.id)
-        app["name"](d["name"])
-        app["family"](m.family)
-        app["family_id"](m.family_id)
-        app["organization_id"](m.organization)
-        if org:
-            app["organization"](org[0])
-            app["org_type"](org[1])
-            app["country"](org[2])
-            app["country_name"](org[3])
-        else:
-            app["organization"](m.organization)
-            app["org_type"](None)
-            app["country"](None)
-            app["country_name"](None)
-        app["size_label"](d["size_label"])
-        app["hf_repo"](d["hf_repo"])
-        app["notes"](d["notes"])
-        app["file"](m.file)
-        sources = m.sources
-        for name, a_val, a_src, a_status in fact_cols:
-            f = d[name]
+class ModelRows:
+    """The models table's columns, filled one model at a time (`add`). Used by `to_frame` for a loaded Catalog and
+    by the bulk loader (bulk.py) straight from validated data, so both give the same rows. Each model is one
+    list (one append, not 78 in 78 lists); `cols` turns the rows into columns once all are written."""
+
+    def __init__(self, organizations: dict, licenses: dict):
+        self.rows: list[list] = []
+        self._cols: dict[str, list] | None = None
+        self.unresolved_sources = 0  # facts whose source key is not in their family's `sources` (rule source_resolves)
+        self._orgs = {oid: (org.name, org.type, org.country, COUNTRY_NAMES.get(org.country))
+                      for oid, org in organizations.items()}
+        self._licenses = {lid: (lic.name, lic.tier, lic.commercial_use, lic.url) for lid, lic in licenses.items()}
+
+    def add(self, mid: str, family: str, family_id: str, organization: str, d: dict, sources: dict,
+            file: str) -> None:
+        """One model: `d` holds every Variant field (the variant's __dict__, family defaults applied)."""
+        org = self._orgs.get(organization)
+        row = [mid, d["name"], family, family_id, organization,
+               *(org if org else (organization, None, None, None)),
+               d["size_label"], d["hf_repo"], d["notes"], file]
+        for f in _facts_of(d):
             if f is None:
-                a_val(None)
-                a_src(None)
-                a_status(None)
+                row += _NONE3
                 continue
             value = f.value
             if isinstance(value, list):
                 value = ", ".join(value)
-            a_val(value)
             src = sources.get(f.source)
-            a_src(src.url if src else None)
-            a_status(f.status)
+            if src is None:
+                self.unresolved_sources += 1
+                row += (value, None, f.status)
+            else:
+                row += (value, src.url, f.status)
         rd = d["release_date"]
-        app["release_event"](rd.event if rd else None)
-        app["release_precision"](precision[len(rd.value.split("-"))] if rd and rd.value else None)
         lic = d["license"]
-        info = lic_info.get(lic.value) if lic is not None and lic.value else None
+        info = self._licenses.get(lic.value) if lic is not None and lic.value else None
         if info is None:
             w = d["weights"]
-            info = no_weights if w is not None and w.value in ("closed", "unreleased") else unknown
-        app["license_name"](info[0])
-        app["license_tier"](info[1])
-        app["commercial_use"](info[2])
-        app["license_url"](info[3])
-        app["n_scores"](len(d["scores"]))
-    return cols
+            info = _NO_WEIGHTS if w is not None and w.value in ("closed", "unreleased") else _UNKNOWN_LICENSE
+        row += (rd.event if rd else None, _PRECISION[len(rd.value.split("-"))] if rd and rd.value else None,
+                *info, len(d["scores"]))
+        self.rows.append(row)
+        self._cols = None
+
+    @property
+    def cols(self) -> dict[str, list]:
+        if self._cols is None:
+            self._cols = dict(zip(_ROW_COLUMNS, _transpose(self.rows, len(_ROW_COLUMNS)), strict=True))
+        return self._cols
+
+
+def _transpose(rows: list, width: int) -> list[list]:
+    """Rows (equal-length sequences of scalars) to columns (lists)."""
+    if not rows:
+        return [[] for _ in range(width)]
+    try:  # numpy's object-array transpose is faster than zip(*rows) on 100k rows
+        table = np.array(rows, dtype=object)
+        if table.shape == (len(rows), width):  # (a value that is itself a sequence would add a dimension)
+            return table.T.tolist()
+    except ValueError:
+        pass
+    return list(map(list, zip(*rows, strict=True)))
+
+
+_facts_of = itemgetter(*FACT_FIELDS)
+_NONE3 = (None, None, None)
+_PRECISION = {1: "year", 2: "month", 3: "day"}
+_NO_WEIGHTS = ("No weights (API / product terms only)", "proprietary", None, None)
+_UNKNOWN_LICENSE = (None, None, None, None)
+
+
+def _columns(cat: Catalog) -> dict[str, list]:
+    """The same values as `_row` for every model, gathered column by column (one pass, no per-row dicts)."""
+    rows = ModelRows(cat.organizations, cat.licenses)
+    add = rows.add
+    for m in _sorted_models(cat):
+        add(m.id, m.family, m.family_id, m.organization, m.variant.__dict__, m.sources, m.file)
+    return rows.cols
 
 
 def _sorted_models(cat: Catalog) -> list[ModelRecord]:
-    """Models in the frame's final order (release date, unknown last, then id): built in order, not sorted after."""
-    stamps: dict = {}
-    far = pd.Timestamp.max
+    """Models in the frame's final order (release date, unknown last, then id): built in order, not sorted after.
+    The sort key holds the date as (year, month, day) ints: the order of release_timestamp(), compared faster."""
+    keys: dict = {}
+
+    def date_key(x):
+        t = release_timestamp(x)  # (raises on a date that is not one, as the reference frame does)
+        return (True, (0, 0, 0)) if t is pd.NaT else (False, (t.year, t.month, t.day))
 
     def key(m: ModelRecord):
-        rd = m.variant.release_date
+        rd = m.variant.__dict__["release_date"]
         x = rd.value if rd else None
-        t = stamps[x] if x in stamps else stamps.setdefault(x, release_timestamp(x))
-        return (t is pd.NaT, far if t is pd.NaT else t, m.id)
+        k = keys[x] if x in keys else keys.setdefault(x, date_key(x))
+        return (*k, m.id)
 
     return sorted(cat.models.values(), key=key)
+
+
+_STR_DTYPE = None
+
+
+def _str_dtype():
+    """The dtype pandas infers for a column of text (pandas 3: "str", Arrow-backed); None if that is not Arrow."""
+    global _STR_DTYPE
+    if _STR_DTYPE is None:
+        dtype = pd.Series(["a", None]).dtype
+        _STR_DTYPE = dtype if getattr(dtype, "storage", None) == "pyarrow" else False
+    return _STR_DTYPE or None
+
+
+def text_piece(values: list) -> tuple[set, object]:
+    """(the types in `values`, an Arrow large_string array of them or None): one piece of a column for
+    `text_column`, converted as soon as it is ready (the bulk loader converts one half while the other is read)."""
+    types = set(map(type, values))
+    if _str_dtype() is None or not types <= {str, type(None)}:
+        return types, None
+    import pyarrow as pa
+
+    return types, pa.array(values).cast(pa.large_string())  # (inferred: string, or null if all None)
+
+
+def text_column(pieces: list[tuple[set, object]]):
+    """The column pandas infers from the pieces' values put together when that is text (str, and None read as NaN):
+    an Arrow-backed array of them; None when it is not text (then the caller gives pandas the values)."""
+    types = set().union(*(t for t, _ in pieces))
+    if str not in types or not types <= {str, type(None)} or any(a is None for _, a in pieces):
+        return None
+    import pyarrow as pa
+    from pandas.arrays import ArrowStringArray
+
+    arrays = [a for _, a in pieces]
+    data = arrays[0] if len(arrays) == 1 else pa.chunked_array(arrays, type=pa.large_string())
+    return ArrowStringArray(data, dtype=_str_dtype())
+
+
+def _frame(cols: dict[str, list], columns: list[str] | None = None) -> pd.DataFrame:
+    """pd.DataFrame(cols): the same frame, with text columns built by Arrow directly (pandas' own inference of a
+    list of str goes through every value in Python first; 51 text columns x 100k rows). A column that is not a
+    list (an array from text_column) is taken as it is."""
+    out = {}
+    for name, values in cols.items():
+        if isinstance(values, list):
+            text = text_column([text_piece(values)])
+            if text is not None:
+                values = text
+        out[name] = values
+    return pd.DataFrame(out, columns=columns)
 
 
 def to_frame(cat: Catalog) -> pd.DataFrame:
     if not cat.models:  # (the row-by-row build gives an empty frame without columns)
         return _to_frame_rows(cat)
-    return _finish(pd.DataFrame(_columns(cat)), presorted=True)
+    return _finish(_frame(_columns(cat)), presorted=True)
 
 
 def _to_frame_rows(cat: Catalog) -> pd.DataFrame:
@@ -179,10 +249,14 @@ def _finish(df: pd.DataFrame, presorted: bool = False) -> pd.DataFrame:
         df[col] = pd.array(df[col], dtype="Int64")
     for col in ("params_total_b", "params_active_b", "training_tokens_t"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    stamps: dict = {}
-    df["release_dt"] = [stamps[x] if x in stamps else stamps.setdefault(x, release_timestamp(x))
-                        for x in df["release_date"]]
-    df["release_dt"] = pd.to_datetime(df["release_dt"])
+    codes, uniques = pd.factorize(df["release_date"])
+    if len(uniques) and (codes >= 0).all():  # (a few thousand distinct dates: convert each once)
+        df["release_dt"] = pd.to_datetime([release_timestamp(x) for x in uniques]).take(codes)
+    else:
+        stamps: dict = {}
+        df["release_dt"] = [stamps[x] if x in stamps else stamps.setdefault(x, release_timestamp(x))
+                            for x in df["release_date"]]
+        df["release_dt"] = pd.to_datetime(df["release_dt"])
     # Dense models use every parameter: active = total. Kept in a separate column so the
     # sourced `params_active_b` stays exactly what the source said.
     dense = df["architecture"].eq("dense")
@@ -194,24 +268,38 @@ def _finish(df: pd.DataFrame, presorted: bool = False) -> pd.DataFrame:
     return df.sort_values(["release_dt", "id"], kind="stable").reset_index(drop=True)
 
 
-def scores_frame(cat: Catalog) -> pd.DataFrame:
-    cols: dict[str, list] = {c: [] for c in SCORE_COLUMNS}
-    a = [cols[c].append for c in SCORE_COLUMNS]
-    for m in cat.models.values():
-        sources = m.sources
-        for s in m.variant.scores:
+class ScoreRows:
+    """The scores table's columns, filled one model at a time (as ModelRows)."""
+
+    def __init__(self):
+        self.rows: list[tuple] = []
+        self._cols: dict[str, list] | None = None
+
+    def add(self, mid: str, scores: list, sources: dict) -> None:
+        append = self.rows.append
+        for s in scores:
             src = sources[s.source]
-            a[0](m.id)
-            a[1](s.benchmark)
-            a[2](s.setting)
-            a[3](s.value)
-            a[4](s.self_reported)
-            a[5](src.url)
-            a[6](s.version or src.version)
-            a[7](s.note)
-    if not cols["model_id"]:
-        return pd.DataFrame([], columns=SCORE_COLUMNS)
-    return pd.DataFrame(cols, columns=SCORE_COLUMNS)
+            append((mid, s.benchmark, s.setting, s.value, s.self_reported, src.url, s.version or src.version, s.note))
+        self._cols = None
+
+    @property
+    def cols(self) -> dict[str, list]:
+        if self._cols is None:
+            self._cols = dict(zip(SCORE_COLUMNS, _transpose(self.rows, len(SCORE_COLUMNS)), strict=True))
+        return self._cols
+
+    def frame(self) -> pd.DataFrame:
+        if not self.rows:
+            return pd.DataFrame([], columns=SCORE_COLUMNS)
+        return _frame(self.cols, columns=SCORE_COLUMNS)
+
+
+def scores_frame(cat: Catalog) -> pd.DataFrame:
+    rows = ScoreRows()
+    add = rows.add
+    for m in cat.models.values():
+        add(m.id, m.variant.__dict__["scores"], m.sources)
+    return rows.frame()
 
 
 def licenses_frame(cat: Catalog) -> pd.DataFrame:

@@ -41,7 +41,9 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     # `commercial_use: yes` stays the word the schema expects.
     if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in ("true", "false"):
         return node.value
-    return _constructor.construct_object(node, deep=True)
+    value = _constructor.construct_object(node, deep=True)
+    _constructor.constructed_objects.pop(node, None)  # (the constructor would keep every node it ever built)
+    return value
 
 
 def _build(node: yaml.Node, path: Path_, out: ParsedYaml) -> Any:
@@ -157,6 +159,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 
 def fast_parser_name() -> str:
+    """The parser the fast paths use for files outside the subset reader's YAML (yaml_subset.py reads the rest)."""
     return "yaml_rs" if _yaml_rs is not None else ("PyYAML (libyaml)" if _CParser is not None else "PyYAML")
 
 
