@@ -7,12 +7,13 @@ contract (see the Foundation issue); `<field>_source` columns carry each fact's 
 from __future__ import annotations
 
 import math
-from operator import itemgetter
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .loader import Catalog, ModelRecord
+from .rows import SCORE_COLUMNS, ModelRows, ScoreRows
 from .schema import COUNTRY_NAMES, FACT_FIELDS, OBLIGATIONS
 
 MODEL_COLUMNS = [
@@ -21,7 +22,20 @@ MODEL_COLUMNS = [
     "experts_total", "experts_active", "experts_shared", "context_length", "vocab_size", "layers",
     "hidden_size", "training_tokens_t", "modalities_in", "modalities_out", "kind", "base_model", "hf_repo",
 ]
-SCORE_COLUMNS = ["model_id", "benchmark", "setting", "value", "self_reported", "source_url", "version", "note"]
+
+
+@dataclass(frozen=True)
+class CatalogFrames:
+    """The catalog as tables (what the app draws from), its data version and its one-line summary."""
+
+    models: pd.DataFrame
+    scores: pd.DataFrame
+    licenses: pd.DataFrame
+    benchmarks: pd.DataFrame
+    version: str
+    summary: str
+
+
 INT_COLUMNS = ["experts_total", "experts_active", "experts_shared", "context_length", "vocab_size",
                "layers", "hidden_size"]
 
@@ -73,86 +87,6 @@ def _row(cat: Catalog, m: ModelRecord) -> dict:
         row["license_name"] = row["license_tier"] = row["commercial_use"] = row["license_url"] = None
     row["n_scores"] = len(v.scores)
     return row
-
-
-_ROW_COLUMNS = (
-    ["id", "name", "family", "family_id", "organization_id", "organization", "org_type", "country", "country_name",
-     "size_label", "hf_repo", "notes", "file"]
-    + [c for name in FACT_FIELDS for c in (name, f"{name}_source", f"{name}_status")]
-    + ["release_event", "release_precision", "license_name", "license_tier", "commercial_use", "license_url",
-       "n_scores"]
-)
-
-
-class ModelRows:
-    """The models table's columns, filled one model at a time (`add`). Used by `to_frame` for a loaded Catalog and
-    by the bulk loader (bulk.py) straight from validated data, so both give the same rows. Each model is one
-    list (one append, not 78 in 78 lists); `cols` turns the rows into columns once all are written."""
-
-    def __init__(self, organizations: dict, licenses: dict):
-        self.rows: list[list] = []
-        self._cols: dict[str, list] | None = None
-        self.unresolved_sources = 0  # facts whose source key is not in their family's `sources` (rule source_resolves)
-        self._orgs = {oid: (org.name, org.type, org.country, COUNTRY_NAMES.get(org.country))
-                      for oid, org in organizations.items()}
-        self._licenses = {lid: (lic.name, lic.tier, lic.commercial_use, lic.url) for lid, lic in licenses.items()}
-
-    def add(self, mid: str, family: str, family_id: str, organization: str, d: dict, sources: dict,
-            file: str) -> None:
-        """One model: `d` holds every Variant field (the variant's __dict__, family defaults applied)."""
-        org = self._orgs.get(organization)
-        row = [mid, d["name"], family, family_id, organization,
-               *(org if org else (organization, None, None, None)),
-               d["size_label"], d["hf_repo"], d["notes"], file]
-        for f in _facts_of(d):
-            if f is None:
-                row += _NONE3
-                continue
-            value = f.value
-            if isinstance(value, list):
-                value = ", ".join(value)
-            src = sources.get(f.source)
-            if src is None:
-                self.unresolved_sources += 1
-                row += (value, None, f.status)
-            else:
-                row += (value, src.url, f.status)
-        rd = d["release_date"]
-        lic = d["license"]
-        info = self._licenses.get(lic.value) if lic is not None and lic.value else None
-        if info is None:
-            w = d["weights"]
-            info = _NO_WEIGHTS if w is not None and w.value in ("closed", "unreleased") else _UNKNOWN_LICENSE
-        row += (rd.event if rd else None, _PRECISION[len(rd.value.split("-"))] if rd and rd.value else None,
-                *info, len(d["scores"]))
-        self.rows.append(row)
-        self._cols = None
-
-    @property
-    def cols(self) -> dict[str, list]:
-        if self._cols is None:
-            self._cols = dict(zip(_ROW_COLUMNS, _transpose(self.rows, len(_ROW_COLUMNS)), strict=True))
-        return self._cols
-
-
-def _transpose(rows: list, width: int) -> list[list]:
-    """Rows (equal-length sequences of scalars) to columns (lists)."""
-    if not rows:
-        return [[] for _ in range(width)]
-    try:  # numpy's object-array transpose is faster than zip(*rows) on 100k rows
-        table = np.array(rows, dtype=object)
-        if table.shape == (len(rows), width):  # (a value that is itself a sequence would add a dimension)
-            return table.T.tolist()
-    except ValueError:
-        pass
-    return list(map(list, zip(*rows, strict=True)))
-
-
-_facts_of = itemgetter(*FACT_FIELDS)
-_NONE3 = (None, None, None)
-_PRECISION = {1: "year", 2: "month", 3: "day"}
-_NO_WEIGHTS = ("No weights (API / product terms only)", "proprietary", None, None)
-_UNKNOWN_LICENSE = (None, None, None, None)
 
 
 def _columns(cat: Catalog) -> dict[str, list]:
@@ -268,30 +202,10 @@ def _finish(df: pd.DataFrame, presorted: bool = False) -> pd.DataFrame:
     return df.sort_values(["release_dt", "id"], kind="stable").reset_index(drop=True)
 
 
-class ScoreRows:
-    """The scores table's columns, filled one model at a time (as ModelRows)."""
-
-    def __init__(self):
-        self.rows: list[tuple] = []
-        self._cols: dict[str, list] | None = None
-
-    def add(self, mid: str, scores: list, sources: dict) -> None:
-        append = self.rows.append
-        for s in scores:
-            src = sources[s.source]
-            append((mid, s.benchmark, s.setting, s.value, s.self_reported, src.url, s.version or src.version, s.note))
-        self._cols = None
-
-    @property
-    def cols(self) -> dict[str, list]:
-        if self._cols is None:
-            self._cols = dict(zip(SCORE_COLUMNS, _transpose(self.rows, len(SCORE_COLUMNS)), strict=True))
-        return self._cols
-
-    def frame(self) -> pd.DataFrame:
-        if not self.rows:
-            return pd.DataFrame([], columns=SCORE_COLUMNS)
-        return _frame(self.cols, columns=SCORE_COLUMNS)
+def _scores_table(rows: ScoreRows) -> pd.DataFrame:
+    if not rows.rows:
+        return pd.DataFrame([], columns=SCORE_COLUMNS)
+    return _frame(rows.cols, columns=SCORE_COLUMNS)
 
 
 def scores_frame(cat: Catalog) -> pd.DataFrame:
@@ -299,7 +213,7 @@ def scores_frame(cat: Catalog) -> pd.DataFrame:
     add = rows.add
     for m in cat.models.values():
         add(m.id, m.variant.__dict__["scores"], m.sources)
-    return rows.frame()
+    return _scores_table(rows)
 
 
 def licenses_frame(cat: Catalog) -> pd.DataFrame:

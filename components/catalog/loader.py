@@ -110,6 +110,9 @@ def _read(path: Path, data_dir: Path, errors: list[CatalogError], family_stem: s
     except UnicodeDecodeError as e:
         errors.append(CatalogError(rel, None, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})", "file"))
         return None
+    except OSError as e:  # a folder named *.yaml, a broken link, no permission
+        errors.append(CatalogError(rel, None, None, None, f"cannot be read ({e.strerror or e})", "file"))
+        return None
     try:
         parsed = parse_yaml(text)
     except yaml.YAMLError as e:
@@ -204,7 +207,10 @@ def _data_version(files: list[Path]) -> str:
     h = hashlib.sha256()
     for p in sorted(files):
         h.update(p.name.encode())
-        h.update(p.read_bytes())
+        try:
+            h.update(p.read_bytes())
+        except OSError:  # (reported by _read: the catalog is invalid, its version never shown)
+            h.update(b"\0unreadable")
     return h.hexdigest()[:10]
 
 
@@ -239,7 +245,10 @@ def check_catalog(data_dir: Path = DATA_DIR) -> tuple[Catalog | None, list[Catal
     """Validate everything; return the catalog (None if any error) and every error found."""
     data_dir = Path(data_dir)
     if os.environ.get("ATLAS_FAST_LOAD", "1") != "0":
-        catalog = _check_fast(data_dir)
+        try:
+            catalog = _check_fast(data_dir)
+        except Exception:  # noqa: BLE001 - the fast path is only a speed-up: on any surprise the careful path decides
+            catalog = None
         if catalog is not None:
             return catalog, []
     return _check_lines(data_dir)
@@ -468,8 +477,11 @@ _VARIANT_FACTS = _fact_classes(Variant)
 _DEFAULT_FACTS = _fact_classes(Defaults)
 
 
-def _parser(allow_rs: bool, use_subset: bool):
-    reader = SubsetReader(share=True) if use_subset else None
+def fast_parser():
+    """text -> data for the fast paths: the subset reader, then a compiled YAML parser where it is not sure (raises
+    FastPathMiss where only the careful parser will do). ATLAS_YAML_PARSER=pyyaml: libyaml alone."""
+    use_accelerators = os.environ.get("ATLAS_YAML_PARSER", "") != "pyyaml"
+    reader = SubsetReader(share=True) if use_accelerators else None
 
     def parse(text: str) -> dict:
         if reader is not None:
@@ -477,7 +489,7 @@ def _parser(allow_rs: bool, use_subset: bool):
                 return reader.read(text)
             except Unsupported:
                 pass
-        return parse_fast(text, allow_rs=allow_rs)
+        return parse_fast(text, allow_rs=use_accelerators)
 
     return parse
 
@@ -492,8 +504,7 @@ def _check_fast_inner(data_dir: Path) -> Catalog | None:
 
     if not data_dir.is_dir():
         return None
-    mode = os.environ.get("ATLAS_YAML_PARSER", "")
-    parse = _parser(allow_rs=mode != "pyyaml", use_subset=mode != "pyyaml")
+    parse = fast_parser()
     validator = _Validator()
     h = hashlib.sha256()  # = _data_version(files): name and bytes of every file, in path order (folders sorted)
     tables: dict[str, dict[str, Any]] = {}

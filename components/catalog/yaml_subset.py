@@ -64,6 +64,11 @@ _FLAT_PAIR = rf"{_KEY_TEXT}: (?:{_DQ_TEXT}|{_FLAT_PLAIN})"
 _FLAT_PAIR_RE = re.compile(_FLAT_PAIR)
 _FLAT_PAIRS = re.compile(_FLAT_PAIR)
 
+# libyaml's limits, far from what catalog files need: it refuses a flow mapping key that ends over 1024 characters after
+# it starts, and nesting deeper than about 1000 levels (block and flow together). Flow collections longer than
+# MAX_FLOW characters or with more than MAX_FLOW_OPEN brackets, and blocks nested deeper than MAX_DEPTH, are left to it.
+MAX_FLOW, MAX_FLOW_OPEN, MAX_DEPTH = 1000, 64, 64
+
 _resolver = yaml.resolver.Resolver()
 _IMPLICIT_FIRST = frozenset(_resolver.yaml_implicit_resolvers)  # first characters some implicit tag may start with
 _MISSING = object()
@@ -189,6 +194,8 @@ class SubsetReader:
 
     def _flow(self, text: str) -> tuple[Any, bool]:
         """(value, whether it holds collections) of a one-line flow collection."""
+        if len(text) > MAX_FLOW or text.count("[") + text.count("{") > MAX_FLOW_OPEN:
+            raise Unsupported("long or deeply nested flow collection")
         if text[0] == "{" and text[-1] == "}":
             # `{key: value, ...}`: split at ", " (checked piece by piece; a quoted ", " makes a piece fail), else
             # find the pairs (they must make up the whole text), else the general way below.
@@ -323,6 +330,8 @@ class SubsetReader:
                     p_obj[p_key] = child
                     stack.append((cur_ind, cur, cur_seq))
                     cur, cur_ind, cur_seq = child, ind, info[0] >= I_SCALAR
+                    if len(stack) > MAX_DEPTH:
+                        raise Unsupported("nested too deeply")
                 elif ind == p_ind and not cur_seq and info[0] >= I_SCALAR:
                     raise Unsupported("sequence at its key's indentation")
                 # (else the entry keeps None, as an empty value reads)
@@ -364,6 +373,8 @@ class SubsetReader:
                     cur.append(child)
                     stack.append((cur_ind, cur, cur_seq))
                     cur, cur_ind, cur_seq = child, ind, info[0] >= I_SCALAR
+                    if len(stack) > MAX_DEPTH:
+                        raise Unsupported("nested too deeply")
                     continue
                 else:
                     raise Unsupported("mapping key inside a sequence")

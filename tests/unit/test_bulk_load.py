@@ -5,6 +5,9 @@ import math
 import os
 import random
 import shutil
+import threading
+import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -14,11 +17,12 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from benchmarks.synthetic import generate
-from components.catalog import bulk, cache, loader, parallel
+from components.catalog import bulk, cache, families, loader, parallel
 from components.catalog.errors import CatalogInvalid
 from components.catalog.rules import RULES
 from components.catalog.schema import Variant
 from tests.conftest import FIXTURE_CATALOG, edit_yaml
+from tests.unit.parallel_probe import double
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,7 +86,7 @@ def test_every_rule_has_a_bulk_check():
 
 
 def test_the_variant_check_knows_every_variant_field():
-    assert bulk._VARIANT_CHECK, "Variant changed: teach bulk._Variants.fields its new field (or it always defers)"
+    assert families.VARIANT_CHECK, "Variant changed: teach families.Variants.fields its new field (or it always defers)"
 
 
 _TEXTS = st.one_of(st.none(), st.integers(-2, 2), st.booleans(), st.floats(allow_nan=True),
@@ -92,10 +96,10 @@ _TEXTS = st.one_of(st.none(), st.integers(-2, 2), st.booleans(), st.floats(allow
 
 
 @settings(max_examples=400, deadline=None)
-@given(field=st.sampled_from(sorted(bulk._SCALAR_CHECKS)), value=_TEXTS)
+@given(field=st.sampled_from(sorted(families.SCALAR_CHECKS)), value=_TEXTS)
 def test_variant_scalar_checks_only_accept_what_pydantic_accepts_unchanged(field, value):
     raw = {"name": "x", field: value}
-    if not bulk._SCALAR_CHECKS[field](value):
+    if not families.SCALAR_CHECKS[field](value):
         return
     try:
         v = Variant.model_validate(raw)
@@ -239,51 +243,78 @@ def test_random_edits_give_the_same_outcome_on_both_paths(seed, tmp_path, monkey
 
 
 # ---------------------------------------------------------------- two processes
+needs_two = pytest.mark.skipif(parallel.workers() < 2, reason="needs two usable CPUs")
+
+
+@needs_two
 def test_two_processes_give_the_same_tables(synthetic, monkeypatch):
-    if parallel.workers() < 2:
-        pytest.skip("needs fork and two CPUs")
     one = bulk.build_tables(synthetic)
     monkeypatch.setattr(parallel, "MIN_WEIGHT", 0)
     seen = []
-    real = parallel._fork
-    monkeypatch.setattr(parallel, "_fork", lambda *a: seen.append(1) or real(*a))
+    real = parallel._Worker.start
+    monkeypatch.setattr(parallel._Worker, "start", lambda *a: seen.append(1) or real(*a))
     two = bulk.build_tables(synthetic)
-    assert seen, "the child process was not used"
+    assert seen, "the worker process was not used"
     assert_same_tables(one, two)
 
 
-def _double(items, trouble):
-    if parallel._in_child and trouble == "raise":
-        raise RuntimeError("child trouble")
-    if parallel._in_child and trouble == "hang":
-        import time
-
-        time.sleep(60)
-    if trouble == "invalid" and 7 in items:
-        return None
-    return [x * 2 for x in items]
+def _map(trouble, **kw):
+    return parallel.map_chunks(double, list(range(40)), trouble, weight=lambda x: 1, min_weight=0, chunks=8, **kw)
 
 
-@pytest.mark.parametrize("trouble", ["none", "raise", "hang", "invalid"])
-def test_a_child_in_trouble_never_changes_the_result(trouble, monkeypatch):
-    if parallel.workers() < 2:
-        pytest.skip("needs fork and two CPUs")
+def _values(parts):
+    return [x for _, p in parts for x in p]
+
+
+@needs_two
+def test_the_worker_takes_chunks_and_the_result_is_in_order():
+    parts = _map("none")
+    assert len(parts) == 8 and _values(parts) == [x * 2 for x in range(40)]
+    assert {pid for pid, _ in parts} - {os.getpid()}, "no chunk was done by the worker"
+
+
+@needs_two
+@pytest.mark.parametrize("trouble", ["raise", "hang", "crash", "garbage", "invalid"])
+def test_a_worker_in_trouble_never_changes_the_result(trouble, monkeypatch):
     monkeypatch.setattr(parallel, "CHILD_GRACE_S", 1.0)
-    items = list(range(40))
-    parts = parallel.map_chunks(_double, items, trouble, weight=lambda x: 1, min_weight=0, chunks=8)
+    t = time.monotonic()
+    parts = _map(trouble)
     if trouble == "invalid":
         assert None in parts
     else:
-        assert len(parts) == 8 and [x for p in parts for x in p] == [x * 2 for x in items]
+        assert len(parts) == 8 and _values(parts) == [x * 2 for x in range(40)]
+    assert time.monotonic() - t < 30, "a stuck worker must not hold up the load"
 
 
-def test_after_runs_here_on_every_result(monkeypatch):
-    if parallel.workers() < 2:
-        pytest.skip("needs fork and two CPUs")
-    parts = parallel.map_chunks(_double, list(range(20)), "none", after=lambda r: (os.getpid(), r),
+@needs_two
+def test_a_worker_that_cannot_start_leaves_the_work_here(monkeypatch):
+    monkeypatch.setattr(parallel.sys, "executable", "/nonexistent/python")
+    parts = _map("none")
+    assert _values(parts) == [x * 2 for x in range(40)] and {pid for pid, _ in parts} == {os.getpid()}
+
+
+@needs_two
+def test_never_a_fork_and_no_warning_with_other_threads_running(monkeypatch):
+    # Streamlit runs scripts in threads; a fork of a multi-threaded process can deadlock (Python 3.12+ warns)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("os.fork was called"))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            parts = _map("none")
+    finally:
+        stop.set()
+    assert _values(parts) == [x * 2 for x in range(40)]
+
+
+@needs_two
+def test_after_runs_here_on_every_result():
+    parts = parallel.map_chunks(double, list(range(20)), "none", after=lambda r: (os.getpid(), r),
                                 weight=lambda x: 1, min_weight=0, chunks=5)
     assert {pid for pid, _ in parts} == {os.getpid()}
-    assert [x for _, p in parts for x in p] == [x * 2 for x in range(20)]
+    assert [x for _, (_, p) in parts for x in p] == [x * 2 for x in range(20)]
 
 
 def test_chunks_cover_the_list_in_order():
@@ -296,7 +327,16 @@ def test_chunks_cover_the_list_in_order():
 def test_one_process_when_asked(monkeypatch):
     monkeypatch.setenv("ATLAS_LOAD_WORKERS", "1")
     assert parallel.workers() == 1
-    assert parallel.map_chunks(_double, [1, 2, 3], "none", weight=lambda x: 1, min_weight=0) == [[2, 4, 6]]
+    assert parallel.map_chunks(double, [1, 2, 3], "none", weight=lambda x: 1, min_weight=0) == [(os.getpid(), [2, 4, 6])]
+
+
+@pytest.mark.parametrize(("affinity", "quota", "expected"), [(1, None, 1), (4, None, 2), (4, 1.0, 1), (4, 2.0, 2),
+                                                             (2, 0.5, 1)])
+def test_one_process_on_one_usable_cpu(affinity, quota, expected, monkeypatch):
+    monkeypatch.delenv("ATLAS_LOAD_WORKERS", raising=False)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(affinity)), raising=False)
+    monkeypatch.setattr(parallel, "_cgroup_quota", lambda: quota)
+    assert parallel.workers() == (expected if os.name == "posix" else 1)
 
 
 def test_nan_scores_are_judged_as_the_rule_judges_them(catalog_dir, monkeypatch):
