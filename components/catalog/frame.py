@@ -7,11 +7,13 @@ contract (see the Foundation issue); `<field>_source` columns carry each fact's 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .loader import Catalog, ModelRecord
+from .rows import SCORE_COLUMNS, ModelRows, ScoreRows
 from .schema import COUNTRY_NAMES, FACT_FIELDS, OBLIGATIONS
 
 MODEL_COLUMNS = [
@@ -20,7 +22,20 @@ MODEL_COLUMNS = [
     "experts_total", "experts_active", "experts_shared", "context_length", "vocab_size", "layers",
     "hidden_size", "training_tokens_t", "modalities_in", "modalities_out", "kind", "base_model", "hf_repo",
 ]
-SCORE_COLUMNS = ["model_id", "benchmark", "setting", "value", "self_reported", "source_url", "version", "note"]
+
+
+@dataclass(frozen=True)
+class CatalogFrames:
+    """The catalog as tables (what the app draws from), its data version and its one-line summary."""
+
+    models: pd.DataFrame
+    scores: pd.DataFrame
+    licenses: pd.DataFrame
+    benchmarks: pd.DataFrame
+    version: str
+    summary: str
+
+
 INT_COLUMNS = ["experts_total", "experts_active", "experts_shared", "context_length", "vocab_size",
                "layers", "hidden_size"]
 
@@ -74,99 +89,88 @@ def _row(cat: Catalog, m: ModelRecord) -> dict:
     return row
 
 
-_ROW_COLUMNS = (
-    ["id", "name", "family", "family_id", "organization_id", "organization", "org_type", "country", "country_name",
-     "size_label", "hf_repo", "notes", "file"]
-    + [c for name in FACT_FIELDS for c in (name, f"{name}_source", f"{name}_status")]
-    + ["release_event", "release_precision", "license_name", "license_tier", "commercial_use", "license_url",
-       "n_scores"]
-)
-
-
 def _columns(cat: Catalog) -> dict[str, list]:
     """The same values as `_row` for every model, gathered column by column (one pass, no per-row dicts)."""
-    cols: dict[str, list] = {c: [] for c in _ROW_COLUMNS}
-    app = {c: cols[c].append for c in _ROW_COLUMNS}
-    fact_cols = [(name, app[name], app[f"{name}_source"], app[f"{name}_status"]) for name in FACT_FIELDS]
-    orgs: dict[str, tuple] = {}
-    for oid, org in cat.organizations.items():
-        orgs[oid] = (org.name, org.type, org.country, COUNTRY_NAMES.get(org.country))
-    lic_info = {lid: (lic.name, lic.tier, lic.commercial_use, lic.url) for lid, lic in cat.licenses.items()}
-    no_weights = ("No weights (API / product terms only)", "proprietary", None, None)
-    unknown = (None, None, None, None)
-    precision = {1: "year", 2: "month", 3: "day"}
+    rows = ModelRows(cat.organizations, cat.licenses)
+    add = rows.add
     for m in _sorted_models(cat):
-        v = m.variant
-        d = v.__dict__
-        org = orgs.get(m.organization)
-        app["id"](m.id)
-        app["name"](d["name"])
-        app["family"](m.family)
-        app["family_id"](m.family_id)
-        app["organization_id"](m.organization)
-        if org:
-            app["organization"](org[0])
-            app["org_type"](org[1])
-            app["country"](org[2])
-            app["country_name"](org[3])
-        else:
-            app["organization"](m.organization)
-            app["org_type"](None)
-            app["country"](None)
-            app["country_name"](None)
-        app["size_label"](d["size_label"])
-        app["hf_repo"](d["hf_repo"])
-        app["notes"](d["notes"])
-        app["file"](m.file)
-        sources = m.sources
-        for name, a_val, a_src, a_status in fact_cols:
-            f = d[name]
-            if f is None:
-                a_val(None)
-                a_src(None)
-                a_status(None)
-                continue
-            value = f.value
-            if isinstance(value, list):
-                value = ", ".join(value)
-            a_val(value)
-            src = sources.get(f.source)
-            a_src(src.url if src else None)
-            a_status(f.status)
-        rd = d["release_date"]
-        app["release_event"](rd.event if rd else None)
-        app["release_precision"](precision[len(rd.value.split("-"))] if rd and rd.value else None)
-        lic = d["license"]
-        info = lic_info.get(lic.value) if lic is not None and lic.value else None
-        if info is None:
-            w = d["weights"]
-            info = no_weights if w is not None and w.value in ("closed", "unreleased") else unknown
-        app["license_name"](info[0])
-        app["license_tier"](info[1])
-        app["commercial_use"](info[2])
-        app["license_url"](info[3])
-        app["n_scores"](len(d["scores"]))
-    return cols
+        add(m.id, m.family, m.family_id, m.organization, m.variant.__dict__, m.sources, m.file)
+    return rows.cols
 
 
 def _sorted_models(cat: Catalog) -> list[ModelRecord]:
-    """Models in the frame's final order (release date, unknown last, then id): built in order, not sorted after."""
-    stamps: dict = {}
-    far = pd.Timestamp.max
+    """Models in the frame's final order (release date, unknown last, then id): built in order, not sorted after.
+    The sort key holds the date as (year, month, day) ints: the order of release_timestamp(), compared faster."""
+    keys: dict = {}
+
+    def date_key(x):
+        t = release_timestamp(x)  # (raises on a date that is not one, as the reference frame does)
+        return (True, (0, 0, 0)) if t is pd.NaT else (False, (t.year, t.month, t.day))
 
     def key(m: ModelRecord):
-        rd = m.variant.release_date
+        rd = m.variant.__dict__["release_date"]
         x = rd.value if rd else None
-        t = stamps[x] if x in stamps else stamps.setdefault(x, release_timestamp(x))
-        return (t is pd.NaT, far if t is pd.NaT else t, m.id)
+        k = keys[x] if x in keys else keys.setdefault(x, date_key(x))
+        return (*k, m.id)
 
     return sorted(cat.models.values(), key=key)
+
+
+_STR_DTYPE = None
+
+
+def _str_dtype():
+    """The dtype pandas infers for a column of text (pandas 3: "str", Arrow-backed); None if that is not Arrow."""
+    global _STR_DTYPE
+    if _STR_DTYPE is None:
+        dtype = pd.Series(["a", None]).dtype
+        _STR_DTYPE = dtype if getattr(dtype, "storage", None) == "pyarrow" else False
+    return _STR_DTYPE or None
+
+
+def text_piece(values: list) -> tuple[set, object]:
+    """(the types in `values`, an Arrow large_string array of them or None): one piece of a column for
+    `text_column`, converted as soon as it is ready (the bulk loader converts one half while the other is read)."""
+    types = set(map(type, values))
+    if _str_dtype() is None or not types <= {str, type(None)}:
+        return types, None
+    import pyarrow as pa
+
+    return types, pa.array(values).cast(pa.large_string())  # (inferred: string, or null if all None)
+
+
+def text_column(pieces: list[tuple[set, object]]):
+    """The column pandas infers from the pieces' values put together when that is text (str, and None read as NaN):
+    an Arrow-backed array of them; None when it is not text (then the caller gives pandas the values)."""
+    types = set().union(*(t for t, _ in pieces))
+    if str not in types or not types <= {str, type(None)} or any(a is None for _, a in pieces):
+        return None
+    import pyarrow as pa
+    from pandas.arrays import ArrowStringArray
+
+    arrays = [a for _, a in pieces]
+    data = arrays[0] if len(arrays) == 1 else pa.chunked_array(arrays, type=pa.large_string())
+    return ArrowStringArray(data, dtype=_str_dtype())
+
+
+def _frame(cols: dict[str, list], columns: list[str] | None = None) -> pd.DataFrame:
+    """pd.DataFrame(cols): the same frame, with text columns built by Arrow directly (pandas' own inference of a
+    list of str goes through every value in Python first; 51 text columns x 100k rows). A column that is not a
+    list (an array from text_column) is taken as it is."""
+    out = {}
+    for name, values in cols.items():
+        if isinstance(values, list):
+            text = text_column([text_piece(values)])
+            if text is not None:
+                values = text
+        out[name] = values
+    return pd.DataFrame(out, columns=columns)
 
 
 def to_frame(cat: Catalog) -> pd.DataFrame:
     if not cat.models:  # (the row-by-row build gives an empty frame without columns)
         return _to_frame_rows(cat)
-    return _finish(pd.DataFrame(_columns(cat)), presorted=True)
+    return _finish(_frame(_columns(cat)), presorted=True)
 
 
 def _to_frame_rows(cat: Catalog) -> pd.DataFrame:
@@ -179,10 +183,14 @@ def _finish(df: pd.DataFrame, presorted: bool = False) -> pd.DataFrame:
         df[col] = pd.array(df[col], dtype="Int64")
     for col in ("params_total_b", "params_active_b", "training_tokens_t"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    stamps: dict = {}
-    df["release_dt"] = [stamps[x] if x in stamps else stamps.setdefault(x, release_timestamp(x))
-                        for x in df["release_date"]]
-    df["release_dt"] = pd.to_datetime(df["release_dt"])
+    codes, uniques = pd.factorize(df["release_date"])
+    if len(uniques) and (codes >= 0).all():  # (a few thousand distinct dates: convert each once)
+        df["release_dt"] = pd.to_datetime([release_timestamp(x) for x in uniques]).take(codes)
+    else:
+        stamps: dict = {}
+        df["release_dt"] = [stamps[x] if x in stamps else stamps.setdefault(x, release_timestamp(x))
+                            for x in df["release_date"]]
+        df["release_dt"] = pd.to_datetime(df["release_dt"])
     # Dense models use every parameter: active = total. Kept in a separate column so the
     # sourced `params_active_b` stays exactly what the source said.
     dense = df["architecture"].eq("dense")
@@ -194,24 +202,18 @@ def _finish(df: pd.DataFrame, presorted: bool = False) -> pd.DataFrame:
     return df.sort_values(["release_dt", "id"], kind="stable").reset_index(drop=True)
 
 
-def scores_frame(cat: Catalog) -> pd.DataFrame:
-    cols: dict[str, list] = {c: [] for c in SCORE_COLUMNS}
-    a = [cols[c].append for c in SCORE_COLUMNS]
-    for m in cat.models.values():
-        sources = m.sources
-        for s in m.variant.scores:
-            src = sources[s.source]
-            a[0](m.id)
-            a[1](s.benchmark)
-            a[2](s.setting)
-            a[3](s.value)
-            a[4](s.self_reported)
-            a[5](src.url)
-            a[6](s.version or src.version)
-            a[7](s.note)
-    if not cols["model_id"]:
+def _scores_table(rows: ScoreRows) -> pd.DataFrame:
+    if not rows.rows:
         return pd.DataFrame([], columns=SCORE_COLUMNS)
-    return pd.DataFrame(cols, columns=SCORE_COLUMNS)
+    return _frame(rows.cols, columns=SCORE_COLUMNS)
+
+
+def scores_frame(cat: Catalog) -> pd.DataFrame:
+    rows = ScoreRows()
+    add = rows.add
+    for m in cat.models.values():
+        add(m.id, m.variant.__dict__["scores"], m.sources)
+    return _scores_table(rows)
 
 
 def licenses_frame(cat: Catalog) -> pd.DataFrame:

@@ -101,8 +101,11 @@ class ReleaseFact(Fact[str]):
 
 
 PositiveFloat = Annotated[float, Field(gt=0)]
-PositiveInt = Annotated[int, Field(gt=0)]
-NonNegInt = Annotated[int, Field(ge=0)]
+# Counts reach the tables' Int64 columns by way of float64 (a column with gaps): above 2**53 a count would silently
+# change there, or crash. No real count comes near; a bigger one is an error here.
+MAX_COUNT = 2**53
+PositiveInt = Annotated[int, Field(gt=0, le=MAX_COUNT)]
+NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 class Score(Strict):

@@ -17,12 +17,18 @@ _constructor = yaml.constructor.SafeConstructor()
 
 Path_ = tuple[str | int, ...]
 
+# Aliases are expanded into copies (each place keeps its own lines): a few nested aliases could expand a small file
+# into billions of values, so the expansion is capped far above what any catalog file holds.
+MAX_VALUES = 500_000
+
 
 @dataclass
 class ParsedYaml:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     duplicates: list[tuple[Path_, int, int]] = field(default_factory=list)  # (path, line, first line)
+    budget: int = field(default=MAX_VALUES, repr=False, compare=False)  # values `_build` may still create
+    building: set = field(default_factory=set, repr=False, compare=False)  # collections `_build` is inside of
 
     def line_of(self, path: Path_) -> int | None:
         """Line of the deepest known key on `path` (pydantic error locations may go deeper)."""
@@ -41,10 +47,36 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     # `commercial_use: yes` stays the word the schema expects.
     if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in ("true", "false"):
         return node.value
-    return _constructor.construct_object(node, deep=True)
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ValueError, TypeError, LookupError, OverflowError):
+        # An explicit tag PyYAML cannot apply (`!!int`, `!!float x`) or an integer too long to convert: PyYAML
+        # raises a plain Python error there; make it a YAML error, so the file gets a message with its line.
+        text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        raise yaml.constructor.ConstructorError(
+            None, None, f"cannot read {text!r} as {node.tag.rsplit(':', 1)[-1]}", node.start_mark) from None
+    finally:  # (the constructor would otherwise keep every node it ever built)
+        _constructor.constructed_objects.pop(node, None)
+        _constructor.recursive_objects.pop(node, None)
 
 
 def _build(node: yaml.Node, path: Path_, out: ParsedYaml) -> Any:
+    out.budget -= 1
+    if out.budget < 0:
+        raise yaml.composer.ComposerError(None, None, f"more than {MAX_VALUES:,} values (aliases of aliases?)",
+                                          node.start_mark)
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if node in out.building:  # (`a: &x [*x]`: copying it would never end)
+        raise yaml.composer.ComposerError(None, None, "an alias inside its own anchor", node.start_mark)
+    out.building.add(node)
+    try:
+        return _build_collection(node, path, out)
+    finally:
+        out.building.discard(node)
+
+
+def _build_collection(node: yaml.Node, path: Path_, out: ParsedYaml) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
@@ -65,14 +97,17 @@ def _build(node: yaml.Node, path: Path_, out: ParsedYaml) -> Any:
             out.lines[path + (i,)] = item.start_mark.line + 1
             items.append(_build(item, path + (i,), out))
         return items
-    return _scalar(node)
+    raise yaml.composer.ComposerError(None, None, f"unexpected node {type(node).__name__}", node.start_mark)
 
 
 def parse_yaml(text: str) -> ParsedYaml:
     """Parse one YAML document. Raises yaml.YAMLError (with its own line) on a syntax error."""
-    out = ParsedYaml(data=None)
+    out = ParsedYaml(data=None, budget=MAX_VALUES)
     node = yaml.compose(text, Loader=_Loader)
-    out.data = None if node is None else _build(node, (), out)
+    try:
+        out.data = None if node is None else _build(node, (), out)
+    except RecursionError:  # (libyaml allows a thousand levels; Python's stack may hold fewer)
+        raise yaml.composer.ComposerError(None, None, "nested too deeply", node.start_mark) from None
     return out
 
 
@@ -130,6 +165,14 @@ class _FastConstructor(yaml.constructor.SafeConstructor):
         return result
 
 
+def _refuse_collection_tag(self, node):
+    # `_build` ignores the tag of a mapping or sequence: `!!set {a, b}` is the mapping {a: null, b: null} there,
+    # never a set (which pydantic would take for a list), nor `!!omap` / `!!pairs` a list of tuples.
+    raise FastPathMiss(f"tag {node.tag} on a collection")
+
+
+for _tag in ("set", "omap", "pairs"):
+    _FastConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_collection_tag)
 _FastConstructor.add_constructor("tag:yaml.org,2002:timestamp", _FastConstructor.construct_yaml_timestamp)
 _FastConstructor.add_constructor("tag:yaml.org,2002:bool", _FastConstructor.construct_yaml_bool)
 _FastConstructor.add_constructor("tag:yaml.org,2002:map", lambda self, node: self.construct_mapping(node, deep=True))
@@ -157,6 +200,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 
 def fast_parser_name() -> str:
+    """The parser the fast paths use for files outside the subset reader's YAML (yaml_subset.py reads the rest)."""
     return "yaml_rs" if _yaml_rs is not None else ("PyYAML (libyaml)" if _CParser is not None else "PyYAML")
 
 
@@ -179,7 +223,8 @@ def parse_fast(text: str, *, allow_rs: bool = True) -> dict:
             data = loader.get_single_data()
         finally:
             loader.dispose()
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, ValueError, TypeError, LookupError, OverflowError, RecursionError) as e:
+        # (an explicit tag PyYAML cannot apply, a huge integer, deep nesting: `parse_yaml` words each of them)
         raise FastPathMiss(str(e)) from None
     if not isinstance(data, dict):
         raise FastPathMiss("not a mapping")
