@@ -21,6 +21,9 @@ tables = get_tables()
 df, filters = filtered_models(tables.models)
 licenses = tables.licenses
 rows_id = rows_key(df, tables.version)  # charts are built once per distinct rows + options
+catalog_id = ("catalog", tables.version)  # for what depends on the catalog only, not on the filters
+# Every license's matrix cells and hover text: built once per catalog; a filter change only recounts rows.
+cells = memo_chart(lc.license_cells, licenses, key=catalog_id)
 talk = is_talk()
 
 st.title("Licenses")
@@ -57,7 +60,8 @@ if ids:
 
 show_url_notices()  # after the page's own options were read, so their notices are included
 
-fig = memo_chart(lc.license_matrix, df, licenses, key=rows_id, rows=rows, commercial_only=commercial, talk=talk)
+fig = memo_chart(lc.license_matrix, df, licenses, cells, key=rows_id, rows=rows, commercial_only=commercial,
+                 talk=talk)
 if fig.layout.meta["rows"]:
     show_chart(fig, page="licenses", view=f"matrix-{rows}", key="lic_matrix_chart", data_version=tables.version)
     st.caption("Hover a cell for what the clause means, a short excerpt and its source; the clause table below "
@@ -86,7 +90,7 @@ if ids:
              f"{row['Models in view']} model{'s' if row['Models in view'] != 1 else ''} in view")
     st.caption(md_escape(row["Summary"]))
     st.link_button("Read the license text", row["License text"], icon=":material/open_in_new:")
-    clauses = lc.clause_table(licenses, chosen)
+    clauses = lc.clause_table(licenses, chosen, cells)
     st.dataframe(
         clauses, hide_index=True, width="stretch", row_height=88, height=38 + len(clauses) * 88,
         placeholder="—",
@@ -119,11 +123,11 @@ if ids:
 st.subheader("Open-weight releases over time, by license tier")
 per = st.radio("Bars per", list(PERIODS), key="lic_per", format_func=PERIODS.get, horizontal=True)
 write_url("per", per, "quarter")
-landmark = lc.first_release(tables.models, DEFAULT_LICENSE)
+landmark = memo_chart(lc.first_release, tables.models, DEFAULT_LICENSE, key=catalog_id)
 tiers = memo_chart(lc.releases_by_tier, df, key=rows_id, freq=per, landmark=landmark, talk=talk)
 show_chart(tiers, page="licenses", view=f"tiers-{per}", key="lic_tiers_chart", data_version=tables.version)
 if landmark is not None:
-    before, after = lc.commercial_share(df, landmark.date)
+    before, after = memo_chart(lc.commercial_share, df, landmark.date, key=rows_id)
     when = landmark.date.strftime("%B %Y")
     if before is not None and after is not None:
         st.caption(f"{landmark.label} ({when}) was the first Llama release licensed for commercial use. Of the "

@@ -12,8 +12,10 @@ from components.charts.size import (
     SIZE_MODES,
     benchmark_options,
     default_spotlight,
+    pick_scores,
     size_score_data,
     size_score_figure,
+    spotlight_choices,
 )
 from components.ui.data import get_tables
 from components.ui.memo import memo_chart, rows_key
@@ -23,6 +25,7 @@ from components.ui.url_state import url_choice, url_multi, write_url
 
 PAGE = "Size vs score"
 NO_SPOTLIGHT = "none"  # ?spot=none keeps an emptied spotlight empty (a missing param means "the default")
+MAX_TABLE_ROWS = 5_000  # the scores table ships every row to the browser; past this the download has them all
 
 tables = get_tables()
 models_all = tables.models
@@ -42,8 +45,7 @@ default_bench = "mmlu" if "mmlu" in bench_ids else (bench_ids[0] if bench_ids el
 url_choice("bench", "sz_bench", bench_ids, default_bench)
 url_choice("size", "sz_size", list(SIZE_MODES), "total")
 
-names = models_all.set_index("id")["name"].to_dict()
-spot_options = sorted(names, key=lambda i: (str(names[i]).lower(), i))
+spot_options, names = memo_chart(spotlight_choices, models_all, key=all_rows)  # once per catalog
 seed_spot = memo_chart(default_spotlight, models_all, key=all_rows)
 if "sz_spot" not in st.session_state and st.query_params.get("spot") == NO_SPOTLIGHT:
     st.session_state["sz_spot"] = []
@@ -52,8 +54,17 @@ url_multi("spot", "sz_spot", spot_options, seed_spot)
 show_url_notices()  # the sidebar filters' and this page's options' (seeded above)
 
 
+def picked_scores(scores: pd.DataFrame, *, bench: str):
+    """(main setting, one score per model for `bench`): does not depend on the filters, so it is built once per
+    catalog and benchmark; only the columns the chart uses. (Main setting first: memo's unpacking compares a
+    2-tuple's first item with a marker string, which a DataFrame cannot answer.)"""
+    picked, main = pick_scores(scores, bench)
+    return main, picked[["model_id", "value", "setting_label", "self_reported", "source_url", "n_scores_bench"]]
+
+
 def score_data(models: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.DataFrame, *, bench: str, size: str):
-    return size_score_data(models, scores, bench, size=size, benchmarks=benchmarks)
+    main, picked = memo_chart(picked_scores, scores, key=all_rows, bench=bench)
+    return size_score_data(models, scores, bench, size=size, benchmarks=benchmarks, picked=(picked, main))
 
 
 def reset_spotlight() -> None:
@@ -84,7 +95,7 @@ c2.radio("Size axis", list(SIZE_MODES), key="sz_size", horizontal=True, format_f
          help="Active = parameters used per token (for dense models, all of them). Effective = √(total·active), "
               "one size for dense and MoE. 'Total + active' draws each MoE model from its active to its total size.")
 s1, s2 = st.columns([6, 1], vertical_alignment="bottom")
-s1.multiselect("Spotlight (labelled models)", spot_options, key="sz_spot", format_func=lambda i: names.get(i, i),
+s1.multiselect("Spotlight (labelled models)", spot_options, key="sz_spot", format_func=names.get,
                placeholder="Pick models to label", help="By default, the models the seed article names.")
 s2.button("Reset", key="sz_spot_reset", icon=":material/restart_alt:", on_click=reset_spotlight, width="stretch",
           help="Label the seed article's models again (Gemma, Llama, Mixtral, DeepSeek-R1, Qwen, Yi, Grok).")
@@ -122,7 +133,8 @@ if data.no_dumbbell:
                  "drawn at total size only.")
 if size == "both":
     notes.append("The frontier uses total size.")
-missing = [i for i in spot if i not in set(data.points["id"])]
+plotted = set(data.points["id"])
+missing = [i for i in spot if i not in plotted]
 if missing:
     in_filter = set(df["id"])
     scored = set(tables.scores.loc[tables.scores["benchmark"] == bench, "model_id"])
@@ -150,13 +162,23 @@ st.caption("Filled markers: scores the lab reported for its own model; open mark
            "Scores come from different sources, settings and prompt formats, so they are not strictly comparable: "
            "read small gaps and the frontier as indicative, not as a ranking.")
 
-with st.expander(f"The {len(data.points)} plotted scores, with sources", icon=":material/table:"):
+n_points = len(data.points)
+with st.expander(f"The {n_points:,} plotted scores, with sources", icon=":material/table:"):
     p = data.points
     table = pd.DataFrame({
         "Model": p["name"], "Organization": p["organization"], "Size": p["size_text"],
         bname: p["score"], "Setting": p["setting_label"],
         "Reported by": p["reported_text"], "Source": p["source_url"],
-    }).sort_values(bname, ascending=not data.bench.get("higher_is_better", True))
-    st.dataframe(table, hide_index=True, width="stretch",
+    }).sort_values(bname, ascending=not data.bench.get("higher_is_better", True), kind="stable")
+    if n_points > MAX_TABLE_ROWS:
+        # The grid ships every row to the browser: tens of thousands of rows cost seconds and megabytes per
+        # rerun and help nobody scrolling. The download (built only when clicked) has every plotted score.
+        st.caption(f"Showing the {MAX_TABLE_ROWS:,} best {bname} scores of {n_points:,}; "
+                   "the download below has all of them.")
+        st.download_button(f"Download all {n_points:,} plotted scores (CSV)",
+                           data=lambda: table.to_csv(index=False), file_name=f"size-vs-score_{bench}-{size}.csv",
+                           mime="text/csv", key="sz_table_csv", on_click="ignore", type="tertiary",
+                           icon=":material/download:")
+    st.dataframe(table.head(MAX_TABLE_ROWS), hide_index=True, width="stretch",
                  column_config={"Source": st.column_config.LinkColumn("Source", display_text="source"),
                                 bname: st.column_config.NumberColumn(bname, format="%.1f")})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,7 @@ import plotly.graph_objects as go
 
 from components.catalog.fields import FIELDS
 
+from .scale import HOVER_LIMIT, hover_split, plain_trace, unlabelled_note
 from .style import ARCH_SYMBOLS, OKABE_ITO, TIER_COLORS, TIER_LABELS, base_layout
 from .user_layer import NOT_IN_FRONTIER, USER_NAME, USER_OUTLINE, USER_SIZE, user_mask, user_trace
 
@@ -42,6 +44,9 @@ AXIS_TITLES = {
 }
 TIER_ORDER = ["permissive", "conditional", "non_commercial", "research_only", "proprietary", None]
 NO_SETTING = "setting not stated"
+# Words for the large-view labelling rule (which points keep a name above scale.HOVER_LIMIT).
+SIZE_RULE_WORDS = {"total": "total size", "active": "active size", "effective": "effective size",
+                   "both": "total size"}
 SCATTERGL_ABOVE = 1000  # points; WebGL above this, SVG (crisper, exports as vector) below
 FRONTIER_COLOR = OKABE_ITO["black"]
 
@@ -60,6 +65,25 @@ SEED_SPOTLIGHT: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def _merged(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for k, v in extra.items():
+        out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _set_layout(fig: go.Figure, props: dict) -> go.Figure:
+    """fig.update_layout(**props) for a builder's last word on the layout, without Plotly's update machinery
+    (batched relayout and property-path parsing cost ~20 ms a call): each top-level property is assigned once,
+    its dicts merged into what base_layout already set. (The same helper as in licenses.py.)"""
+    layout = fig.layout
+    for key, value in props.items():
+        if isinstance(value, dict) and layout[key] is not None and hasattr(layout[key], "to_plotly_json"):
+            value = _merged(layout[key].to_plotly_json(), value)
+        layout[key] = value
+    return fig
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", str(text).lower())
 
@@ -72,16 +96,30 @@ def short_name(name) -> str:
 
 def default_spotlight(models: pd.DataFrame) -> list[str]:
     """Ids of the seed article's models that exist in `models` (by id, else by exact normalised name)."""
-    ids = set(models["id"])
-    by_name = {}
-    for mid, name in zip(models["id"], models["name"], strict=True):
-        by_name.setdefault(_norm(name), mid)
+    ids = models["id"]
+    present = set(ids[ids.isin([c for _, cands in SEED_SPOTLIGHT for c in cands])])
+    # Names normalised in one vectorised pass; only the seed names are looked up (first model wins).
+    wanted = {_norm(name) for name, _ in SEED_SPOTLIGHT}
+    normed = models["name"].astype(str).str.lower().str.replace(r"[^a-z0-9]+", "", regex=True)
+    hits = pd.DataFrame({"key": normed.to_numpy(dtype=object), "id": ids.to_numpy(dtype=object)})
+    hits = hits[hits["key"].isin(wanted)].drop_duplicates("key")
+    by_name = dict(zip(hits["key"], hits["id"], strict=True))
     out = []
     for name, candidates in SEED_SPOTLIGHT:
-        hit = next((c for c in candidates if c in ids), None) or by_name.get(_norm(name))
+        hit = next((c for c in candidates if c in present), None) or by_name.get(_norm(name))
         if hit and hit not in out:
             out.append(hit)
     return out
+
+
+def spotlight_choices(models: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """(model ids sorted by name, case-insensitively, then id; id -> name) for the spotlight picker."""
+    ids = models["id"].to_numpy(dtype=object)
+    names = models["name"].to_numpy(dtype=object)
+    order = pd.DataFrame({"k": pd.Series(names, dtype=object).astype(str).str.lower().to_numpy(dtype=object),
+                          "id": ids}).sort_values(["k", "id"], kind="stable").index.to_numpy()
+    by_id = dict(zip(ids.tolist(), names.tolist(), strict=True))
+    return list(dict.fromkeys(ids[order].tolist())), by_id
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,10 +128,15 @@ def default_spotlight(models: pd.DataFrame) -> list[str]:
 
 def benchmark_options(scores: pd.DataFrame, benchmarks: pd.DataFrame, model_ids) -> pd.DataFrame:
     """Benchmarks with at least one score among `model_ids`: id, name, n_models, label; most models first."""
-    s = scores[scores["model_id"].isin(set(model_ids))]
-    counts = s.groupby("benchmark")["model_id"].nunique()
+    ids = np.asarray(model_ids.to_numpy() if hasattr(model_ids, "to_numpy") else list(model_ids), dtype=object)
+    s = scores.loc[scores["model_id"].isin(ids).to_numpy(), ["benchmark", "model_id"]]
+    # Distinct (benchmark, model) pairs counted per benchmark, on integer codes (no string groupby).
+    b_codes, b_uniq = pd.factorize(s["benchmark"], sort=True)
+    m_codes, m_uniq = pd.factorize(s["model_id"])
+    pairs = pd.unique(b_codes.astype("int64") * max(len(m_uniq), 1) + m_codes)  # (hash; np.unique sorts)
+    n = np.bincount(pairs // max(len(m_uniq), 1), minlength=len(b_uniq)) if len(pairs) else np.zeros(0, int)
     names = benchmarks.set_index("id")["name"] if len(benchmarks) else pd.Series(dtype=object)
-    out = pd.DataFrame({"id": counts.index.astype(object), "n_models": counts.to_numpy().astype(int)})
+    out = pd.DataFrame({"id": pd.Index(b_uniq).astype(object), "n_models": n.astype(int)})
     out["name"] = pd.Series([str(names.get(b, b)) for b in out["id"]], index=out.index, dtype=object)
     # Built row by row: on an empty frame the vectorised string sum has no dtype to work with.
     out["label"] = [f"{n} ({k} model{'' if k == 1 else 's'})" for n, k in zip(out["name"], out["n_models"])]
@@ -109,34 +152,50 @@ def benchmark_info(benchmarks: pd.DataFrame, benchmark: str) -> dict:
     return {"name": benchmark, "unit": None, "metric": None, "higher_is_better": True, "url": None}
 
 
-def main_setting(scores: pd.DataFrame, benchmark: str) -> str | None:
-    """The benchmark's most common stated setting, counted over distinct models (ties: alphabetical);
-    'setting not stated' only when no score states one. None when the benchmark has no scores."""
-    s = scores[scores["benchmark"] == benchmark]
+def _bench_scores(scores: pd.DataFrame, benchmark: str) -> pd.DataFrame:
+    return scores[scores["benchmark"].eq(benchmark).to_numpy()]
+
+
+def _main_setting_of(s: pd.DataFrame) -> str | None:
+    """main_setting over one benchmark's scores `s` (see there)."""
     if s.empty:
         return None
-    key = s["setting"].fillna(NO_SETTING).astype(object)
-    counts = pd.DataFrame({"model": s["model_id"].to_numpy(), "key": key.to_numpy()}).drop_duplicates()
-    counts = counts.groupby("key").size().rename("n").reset_index()
+    keys, key_uniq = pd.factorize(s["setting"].fillna(NO_SETTING).astype(object))
+    models, model_uniq = pd.factorize(s["model_id"])
+    pairs = pd.unique(keys.astype("int64") * max(len(model_uniq), 1) + models)  # distinct (setting, model)
+    counts = pd.DataFrame({"key": pd.Index(key_uniq).astype(object),
+                           "n": np.bincount(pairs // max(len(model_uniq), 1), minlength=len(key_uniq))})
     counts["unstated"] = counts["key"].eq(NO_SETTING)
     counts = counts.sort_values(["unstated", "n", "key"], ascending=[True, False, True], kind="stable")
     return counts["key"].iloc[0]
 
 
+def main_setting(scores: pd.DataFrame, benchmark: str) -> str | None:
+    """The benchmark's most common stated setting, counted over distinct models (ties: alphabetical);
+    'setting not stated' only when no score states one. None when the benchmark has no scores."""
+    return _main_setting_of(_bench_scores(scores, benchmark))
+
+
 def pick_scores(scores: pd.DataFrame, benchmark: str) -> tuple[pd.DataFrame, str | None]:
     """One row per model for `benchmark`: its score in the main setting if it has one, else its first
     listed score. Adds `setting_label` (setting or 'setting not stated') and `n_scores_bench`."""
-    s = scores[scores["benchmark"] == benchmark].reset_index(drop=True)
-    main = main_setting(scores, benchmark)
+    s = _bench_scores(scores, benchmark).reset_index(drop=True)
+    main = _main_setting_of(s)
     if s.empty:
         return s.assign(setting_label=pd.Series(dtype=object), n_scores_bench=pd.Series(dtype=int)), main
-    s["setting_label"] = s["setting"].fillna(NO_SETTING).astype(object)
-    s["_first"] = np.arange(len(s))
-    s["_rank"] = np.where(s["setting_label"].eq(main), 0, 1)
-    s["n_scores_bench"] = s.groupby("model_id")["model_id"].transform("size").astype(int)
-    picked = (s.sort_values(["_rank", "_first"], kind="stable").drop_duplicates("model_id")
-              .sort_values("_first", kind="stable").drop(columns=["_first", "_rank"]))
-    return picked.reset_index(drop=True), main
+    label = s["setting"].fillna(NO_SETTING).astype(object)
+    codes, _ = pd.factorize(s["model_id"])
+    rank = np.where(label.eq(main).to_numpy(), 0, 1)
+    first = np.arange(len(s))
+    # Per model, the first row in (main setting first, then listed order); kept in listed order.
+    order = np.lexsort((first, rank, codes))
+    lead = np.ones(len(order), dtype=bool)
+    lead[1:] = codes[order][1:] != codes[order][:-1]
+    keep = np.sort(order[lead])
+    picked = s.take(keep).reset_index(drop=True)
+    picked["setting_label"] = pd.Series(label.to_numpy()[keep], dtype=object)
+    picked["n_scores_bench"] = np.bincount(codes)[codes[keep]].astype(int)
+    return picked, main
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,58 +216,73 @@ class SizeScoreData:
 
 
 def _fmt_b(values: pd.Series) -> pd.Series:
-    v = pd.to_numeric(values, errors="coerce")
-    big = v.map(lambda x: f"{x:,.0f}B" if pd.notna(x) else "")
-    small = v.map(lambda x: f"{x:.3g}B" if pd.notna(x) else "")
-    return pd.Series(np.where(v >= 100, big, small), index=values.index).astype(object)
+    """'7B', '46.7B', '405B', '1,000B' ('' when missing). Each distinct size is formatted once: a big catalog has
+    tens of thousands of models but only a few hundred distinct sizes."""
+    v = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+    uniq, inv = np.unique(v, return_inverse=True)
+    texts = np.array(["" if np.isnan(u) else f"{u:,.0f}B" if u >= 100 else f"{u:.3g}B" for u in uniq], dtype=object)
+    return pd.Series(texts[inv.reshape(-1)] if len(v) else texts[:0], index=values.index, dtype=object)
 
 
 def size_score_data(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *, size: str = "total",
-                    benchmarks: pd.DataFrame | None = None) -> SizeScoreData:
+                    benchmarks: pd.DataFrame | None = None,
+                    picked: tuple[pd.DataFrame, str | None] | None = None) -> SizeScoreData:
     """The points to draw and what is left out. `models` is the (filtered) models frame; `scores` the
-    full scores table (the main setting is counted over all of it)."""
+    full scores table (the main setting is counted over all of it). `picked` may pass in
+    pick_scores(scores, benchmark), which does not depend on the filters (a page computes it once)."""
     if size not in SIZE_MODES:
         raise ValueError(f"size must be one of {SIZE_MODES}, not {size!r}")
     bench = benchmark_info(benchmarks if benchmarks is not None else pd.DataFrame(), benchmark)
-    picked, main = pick_scores(scores, benchmark)
+    picked, main = picked if picked is not None else pick_scores(scores, benchmark)
     col = SIZE_COLUMNS[size]
-    keep = ["id", "name", "organization", "license_tier", "license_name", "weights", "architecture",
+    # (No license name or weights: nothing downstream reads them, and the frame is pickled into the chart memo.)
+    keep = ["id", "name", "organization", "license_tier", "architecture",
             "params_total_b", "params_active_b", "params_active_eff_b", "params_effective_b",
             "user"]  # `user`: uploaded on the Data page (absent outside the app); drawn as their own layer
-    m = models[[c for c in keep if c in models.columns]]
-    merged = m.merge(picked[["model_id", "value", "setting_label", "self_reported", "source_url",
-                             "n_scores_bench"]],
-                     left_on="id", right_on="model_id", how="left", sort=False)
-    has_score = merged["value"].notna()
-    x = pd.to_numeric(merged[col], errors="coerce")
-    has_size = x.notna() & (x > 0)
-    closed = ~merged["weights"].isin(["open", "gated_open"])
+    # Masks from three columns first; the other columns are taken for the plotted rows only.
+    m = models[["id", col, "weights"]]
+    # Each model's picked score by position (a left join without a merge: picked has one row per model).
+    at = pd.Index(picked["model_id"].to_numpy(dtype=object), dtype=object).get_indexer(
+        m["id"].to_numpy(dtype=object))
+    value = pd.to_numeric(picked["value"], errors="coerce").to_numpy(dtype="float64")
+    has_score = at >= 0
+    has_score[has_score] = ~np.isnan(value[at[has_score]])  # a listed score without a value is no score
+    x = pd.to_numeric(m[col], errors="coerce").to_numpy(dtype="float64")
+    has_size = ~np.isnan(x) & (x > 0)
+    closed = ~m["weights"].isin(["open", "gated_open"]).to_numpy()
     hidden = {
         f"no {bench['name']} score": int((~has_score).sum()),
         "closed weights with undisclosed size": int((has_score & ~has_size & closed).sum()),
         ("no total size" if size in ("total", "both") else f"no {size} size"): int(
             (has_score & ~has_size & ~closed).sum()),
     }
-    pts = merged[has_score & has_size].copy()
-    pts["x"] = x[has_score & has_size].astype(float)
-    pts["score"] = pts["value"].astype(float)
+    shown = has_score & has_size
+    pts = models.loc[shown, [c for c in keep if c in models.columns]].reset_index(drop=True)
+    sc = picked.take(at[shown])
+    for c in ("setting_label", "self_reported", "source_url", "n_scores_bench"):
+        pts[c] = sc[c].to_numpy() if sc[c].dtype != object else pd.Series(sc[c].to_numpy(), dtype=object)
+    pts["x"] = x[shown]
+    pts["score"] = value[at[shown]]
     pts["self_reported"] = pts["self_reported"].astype(bool)
-    moe = pts["architecture"].eq("moe")
-    active = pd.to_numeric(pts["params_active_b"], errors="coerce")
+    moe = pts["architecture"].eq("moe").to_numpy()
+    active = pd.to_numeric(pts["params_active_b"], errors="coerce").to_numpy(dtype="float64")
     if size == "both":
-        pts["x_active"] = np.where(moe & active.notna() & (active < pts["x"]), active, np.nan)
+        pts["x_active"] = np.where(moe & ~np.isnan(active) & (active < pts["x"].to_numpy()), active, np.nan)
     else:
         pts["x_active"] = np.nan
-    no_dumbbell = int((moe & pts["x_active"].isna()).sum()) if size == "both" else 0
-    pts["size_text"] = np.where(
-        moe & active.notna(),
-        "total " + _fmt_b(pts["params_total_b"]) + " · active " + _fmt_b(active),
-        np.where(pts["params_total_b"].notna(), "total " + _fmt_b(pts["params_total_b"]), "total not disclosed"),
+    no_dumbbell = int((moe & pts["x_active"].isna().to_numpy()).sum()) if size == "both" else 0
+    total_text = _fmt_b(pts["params_total_b"])
+    size_text = np.where(
+        moe & ~np.isnan(active),
+        "total " + total_text + " · active " + _fmt_b(pd.Series(active, index=pts.index)),
+        np.where(pts["params_total_b"].notna(), "total " + total_text, "total not disclosed"),
     )
     if size == "effective":
-        pts["size_text"] = pts["size_text"] + " · effective " + _fmt_b(pts["x"])
-    pts["reported_text"] = np.where(pts["self_reported"], "self-reported by the lab", "independent evaluation")
-    pts = pts.drop(columns=["model_id", "value"]).reset_index(drop=True)
+        size_text = size_text + " · effective " + _fmt_b(pts["x"]).to_numpy()
+    pts["size_text"] = pd.Series(size_text, dtype=object)
+    # Two shared string objects, not one per row (a pickled column of references is small and fast).
+    reported = np.array(["independent evaluation", "self-reported by the lab"], dtype=object)
+    pts["reported_text"] = pd.Series(reported[pts["self_reported"].to_numpy(dtype="int64")], dtype=object)
     settings = pts["setting_label"].value_counts()
     settings = settings.sort_values(ascending=False, kind="stable")
     return SizeScoreData(points=pts, benchmark=benchmark, bench=bench, size=size, main_setting=main,
@@ -248,12 +322,14 @@ HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>%{customdata[6]}</i><extra></extra>")
 
 
-def _customdata(p: pd.DataFrame, bench_name: str) -> np.ndarray:
-    return np.column_stack([
-        p["name"].astype(object), p["organization"].fillna("").astype(object), p["size_text"].astype(object),
-        np.full(len(p), bench_name, dtype=object), p["setting_label"].astype(object),
-        p["reported_text"].astype(object), p["source_url"].fillna("").astype(object),
-    ])
+def _customdata_columns(p: pd.DataFrame, bench_name: str) -> list[np.ndarray]:
+    """The hover card's fields (HOVER's customdata[0..6]) as one object array each, row-aligned with `p`."""
+    return [
+        p["name"].to_numpy(dtype=object), p["organization"].fillna("").to_numpy(dtype=object),
+        p["size_text"].to_numpy(dtype=object), np.full(len(p), bench_name, dtype=object),
+        p["setting_label"].to_numpy(dtype=object), p["reported_text"].to_numpy(dtype=object),
+        p["source_url"].fillna("").to_numpy(dtype=object),
+    ]
 
 
 def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
@@ -286,6 +362,10 @@ def _place_labels(px: np.ndarray, py: np.ndarray, texts: list[str], all_px: np.n
     h = font + 10
     for i in np.argsort(px, kind="stable"):
         w = 0.6 * font * len(texts[i]) + 8
+        # Only the points that some candidate box can touch (boxes reach w + 64 px across, h + 64 px up
+        # or down, plus the 4 px margin): a big chart has tens of thousands of points, a label a few dozen.
+        near = (np.abs(all_px - px[i]) <= w + 72) & (np.abs(all_py - py[i]) <= h + 72)
+        near_px, near_py = all_px[near], all_py[near]
         cands = []
         for gap in (12, 36, 64):
             for dx, dy in dirs:
@@ -302,7 +382,8 @@ def _place_labels(px: np.ndarray, py: np.ndarray, texts: list[str], all_px: np.n
                 oy = min(box[3], b[3]) - max(box[1], b[1])
                 if ox > 0 and oy > 0:
                     cost += 1000 + ox * oy
-            inside = ((all_px > box[0] - 4) & (all_px < box[2] + 4) & (all_py > box[1] - 4) & (all_py < box[3] + 4))
+            inside = ((near_px > box[0] - 4) & (near_px < box[2] + 4) & (near_py > box[1] - 4)
+                      & (near_py < box[3] + 4))
             cost += 40 * int(inside.sum())
             seg = (px[i], py[i], cx, cy)
             cost += 300 * sum(_crosses(seg, other) for other in leaders)
@@ -324,13 +405,41 @@ def _place_labels(px: np.ndarray, py: np.ndarray, texts: list[str], all_px: np.n
     return result
 
 
+def _label_rule(size: str) -> str:
+    return f"the Pareto frontier, the spotlight, then the largest by {SIZE_RULE_WORDS[size]}"
+
+
+def labelled_mask(p: pd.DataFrame, must: np.ndarray, *, limit: int = HOVER_LIMIT) -> np.ndarray:
+    """Which points keep a name and hover card (scale.hover_split): all of them up to `limit`; above it the
+    `must` points (frontier, spotlight) always, then the largest on the size axis (x) up to `limit`."""
+    if len(p) <= limit:
+        return np.ones(len(p), dtype=bool)
+    limit = max(limit, int(must.sum()))
+    priority = np.where(must, np.inf, p["x"].to_numpy(dtype="float64"))
+    # hover_split sorts by (priority, id); only the rows at or above the limit-th largest priority can make the
+    # cut, so it sorts those few instead of every point (the same rows come out: the rest are below the cut).
+    known = priority[~np.isnan(priority)]
+    cut = np.partition(known, len(known) - limit)[len(known) - limit] if len(known) > limit else -np.inf
+    cand = np.flatnonzero(priority >= cut) if len(known) > limit else np.arange(len(p))
+    keys = pd.DataFrame({"id": p["id"].to_numpy(dtype=object)[cand]})
+    top, _ = hover_split(keys, pd.Series(priority[cand]), limit=limit)
+    out = np.zeros(len(p), dtype=bool)
+    out[cand[top.index.to_numpy()]] = True
+    return out
+
+
 def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, dark: bool = False,
                       height: int = 620, plot_width: float = 740) -> go.Figure:
     """Scatter of score vs size (log x), coloured by license tier; filled = self-reported, open =
     independent; diamonds = MoE; Pareto frontier step line; spotlight models labelled.
 
     talk=True lays the chart out for a 1920×1080 slide (legend at the right). Mark and label sizes stay
-    at screen values: the page's show_chart applies style.slide_style, which scales them by 1.5."""
+    at screen values: the page's show_chart applies style.slide_style, which scales them by 1.5.
+
+    Above scale.HOVER_LIMIT catalog points, every point is still drawn, but only the frontier, the spotlight
+    and the largest models on the size axis (up to the limit) keep names and hover; the others are plain
+    WebGL points (scale.plain_trace) in their tier's legend group. The subtitle says so and layout.meta
+    ["unlabelled"] counts them. The frontier is always computed over every catalog point."""
     allp = data.points
     # Uploaded models (column `user`) are drawn as their own "Your models" layer at the same (size, score)
     # coordinates, but everything else - the Pareto frontier, the tier traces, the spotlight labels - is the
@@ -344,87 +453,131 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
                                    "effective": "effective size", "both": "size (MoE: active → total)"}[data.size]
     base_layout(fig, title=title, talk=talk, dark=dark, height=None if talk else height)
     unit = data.bench.get("unit")
-    fig.update_yaxes(title_text=f"{bench_name} ({unit})" if unit else bench_name)
-    fig.update_xaxes(title_text=AXIS_TITLES[data.size], type="log")
+    xaxis = dict(title=dict(text=AXIS_TITLES[data.size]), type="log")
+    yaxis = dict(title=dict(text=f"{bench_name} ({unit})" if unit else bench_name))
     if allp.empty:
-        return fig
+        return _set_layout(fig, dict(xaxis=xaxis, yaxis=yaxis))
 
-    scatter = go.Scattergl if len(allp) > SCATTERGL_ABOVE else go.Scatter
+    # All traces are collected first (as dicts, so Plotly validates each once) and added in one call; the
+    # layout is set in one update below.
+    traces: list = []
+    kind = "scattergl" if len(allp) > SCATTERGL_ABOVE else "scatter"
     msize = 10
-    arch_symbol = p["architecture"].map(lambda a: ARCH_SYMBOLS.get(a if isinstance(a, str) else None)).fillna(
-        "circle").astype(str).str.replace("-open", "", regex=False)
-    symbols = np.where(p["self_reported"], arch_symbol, arch_symbol + "-open")
-    tiers = p["license_tier"].astype(object).where(p["license_tier"].notna(), None)
-    dumbbell = data.size == "both" and p["x_active"].notna().any()
+    shapes = {k: v.replace("-open", "") for k, v in ARCH_SYMBOLS.items() if k is not None}
+    arch_symbol = p["architecture"].map(shapes).fillna(ARCH_SYMBOLS[None].replace("-open", "")).to_numpy(dtype=object)
+    symbols = np.where(p["self_reported"].to_numpy(dtype=bool), arch_symbol, arch_symbol + "-open")
+    tier_codes, tier_values = pd.factorize(p["license_tier"].astype(object))  # missing tier: code -1
+    xs_all = p["x"].to_numpy(dtype="float64")
+    ys_all = p["score"].to_numpy(dtype="float64")
+    xa_all = p["x_active"].to_numpy(dtype="float64")
+    dumbbell = data.size == "both" and bool((~np.isnan(xa_all)).any())
 
-    # Frontier first, so points draw on top of it.
-    xs_all = p["x"].to_numpy()
-    x_lo = float(np.nanmin(np.concatenate([allp["x"].to_numpy(), allp["x_active"].dropna().to_numpy()])))
-    x_hi = float(np.nanmax(allp["x"].to_numpy()))
+    # Frontier first, so points draw on top of it. Over every catalog point, labelled or not.
+    x_lo = float(np.nanmin(np.concatenate([allp["x"].to_numpy(dtype="float64"),
+                                           allp["x_active"].dropna().to_numpy(dtype="float64")])))
+    x_hi = float(np.nanmax(allp["x"].to_numpy(dtype="float64")))
+    must = p["id"].isin(list(spotlight)).to_numpy().copy()  # labelled whatever the scale: spotlight and frontier
     if len(p):
+        front = pareto_frontier(xs_all, ys_all, higher_is_better=hib)
+        must[front] = True
         # Catalog only, extended flat to the largest catalog model (not to an upload beyond it).
-        fx, fy = frontier_line(xs_all, p["score"].to_numpy(), higher_is_better=hib, x_end=float(np.nanmax(xs_all)))
-        front_names = list(p["name"].to_numpy()[pareto_frontier(xs_all, p["score"].to_numpy(),
-                                                                higher_is_better=hib)])
-        front_names += [""] * (len(fx) - len(front_names))
-        fig.add_trace(go.Scatter(
-            x=fx, y=fy, mode="lines", line=dict(shape="hv", color="#F5F5F5" if dark else FRONTIER_COLOR, width=1.6,
-                                                dash="dot"),
+        fx, fy = list(xs_all[front]), list(ys_all[front])
+        x_end = float(np.nanmax(xs_all))
+        if fx and x_end > fx[-1]:
+            fx.append(x_end)
+            fy.append(fy[-1])
+        front_names = list(p["name"].to_numpy()[front]) + [""] * (len(fx) - len(front))
+        traces.append(dict(
+            type="scatter", x=fx, y=fy, mode="lines",
+            line=dict(shape="hv", color="#F5F5F5" if dark else FRONTIER_COLOR, width=1.6, dash="dot"),
             name="Pareto frontier" + (" (by total size)" if data.size == "both" else ""),
             text=front_names, hovertemplate="Frontier: %{text} %{y}<extra></extra>", legendrank=990))
+    labelled = labelled_mask(p, must)
+    n_plain = int((~labelled).sum())
+    # Hover fields for the labelled rows only (HOVER_LIMIT at most), by row position.
+    lab_rows = np.flatnonzero(labelled)
+    lab_at = np.full(len(p), -1)
+    lab_at[lab_rows] = np.arange(len(lab_rows))
+    cd_all = np.column_stack(_customdata_columns(p.iloc[lab_rows], bench_name)) if len(lab_rows) else None
 
     for tier in TIER_ORDER:
-        mask = (tiers == tier).to_numpy() if tier is not None else tiers.isna().to_numpy()
+        if tier is not None and tier not in tier_values:
+            continue
+        mask = tier_codes == (-1 if tier is None else tier_values.get_loc(tier))
         if not mask.any():
             continue
-        sub = p[mask]
         color = TIER_COLORS[tier]
-        cd = _customdata(sub, bench_name)
-        x, y, sym, cdata = sub["x"].to_numpy(), sub["score"].to_numpy(), symbols[mask], cd
-        if dumbbell:
-            has = sub["x_active"].notna().to_numpy()
-            if has.any():
-                n = int(has.sum())
-                lx = np.column_stack([sub["x_active"].to_numpy()[has], x[has], np.full(n, np.nan)]).ravel()
-                ly = np.column_stack([y[has], y[has], np.full(n, np.nan)]).ravel()
-                fig.add_trace(scatter(x=lx, y=ly, mode="lines", line=dict(color=color, width=2),
-                                      opacity=0.55, legendgroup=str(tier), showlegend=False, hoverinfo="skip",
-                                      name=TIER_LABELS[tier] + " (active → total)", connectgaps=False))
-                x = np.concatenate([x, sub["x_active"].to_numpy()[has]])
-                y = np.concatenate([y, y[has]])
-                sym = np.concatenate([sym, sym[has]])
-                cdata = np.concatenate([cd, cd[has]])
-        fig.add_trace(scatter(
-            x=x, y=y, mode="markers", name=TIER_LABELS[tier], legendgroup=str(tier),
-            marker=dict(color=color, symbol=list(sym), size=msize, opacity=0.9,
-                        line=dict(color=color, width=1.6)),
-            customdata=cdata, hovertemplate=HOVER, legendrank=100 + TIER_ORDER.index(tier)))
+        group, name, rank = str(tier), TIER_LABELS[tier], 100 + TIER_ORDER.index(tier)
+        x, y, sym, xa = xs_all[mask], ys_all[mask], symbols[mask], xa_all[mask]
+        has = ~np.isnan(xa) if dumbbell else np.zeros(len(x), dtype=bool)
+        if has.any():  # the active → total lines carry no text: one trace for all of the tier's MoE models
+            n = int(has.sum())
+            lx = np.column_stack([xa[has], x[has], np.full(n, np.nan)]).ravel()
+            ly = np.column_stack([y[has], y[has], np.full(n, np.nan)]).ravel()
+            traces.append(dict(type=kind, x=lx, y=ly, mode="lines", line=dict(color=color, width=2),
+                               opacity=0.55, legendgroup=group, showlegend=False, hoverinfo="skip",
+                               name=name + " (active → total)", connectgaps=False))
+        marker = dict(color=color, size=msize, opacity=0.9, line=dict(color=color, width=1.6))
+        lab = labelled[mask]
+        plain = ~lab
+        if plain.any():  # drawn first, so the labelled points (the notable ones) sit on top
+            pe = plain & has  # their dumbbells' active ends too, at the same look
+            px_ = np.concatenate([x[plain], xa[pe]])
+            py_ = np.concatenate([y[plain], y[pe]])
+            ps_ = np.concatenate([sym[plain], sym[pe]])
+            for s in sorted(set(ps_)):
+                k = ps_ == s
+                t = plain_trace(px_[k], py_[k], name=name, marker={**marker, "symbol": s}, legendgroup=group,
+                                legendrank=rank)
+                if not lab.any() and s == min(set(ps_)):
+                    t.showlegend = True  # the tier has no labelled point: its plain points carry the legend
+                traces.append(t)
+        if lab.any():
+            le = lab & has
+            cd = cd_all[lab_at[np.flatnonzero(mask)[lab]]]
+            traces.append(dict(
+                type=kind, x=np.concatenate([x[lab], xa[le]]), y=np.concatenate([y[lab], y[le]]), mode="markers",
+                name=name, legendgroup=group, marker={**marker, "symbol": list(np.concatenate([sym[lab], sym[le]]))},
+                customdata=np.concatenate([cd, cd[le[lab]]]), hovertemplate=HOVER, legendrank=rank))
 
     if len(up):
-        _add_user_layer(fig, up, bench_name, dumbbell=data.size == "both", gl=scatter is go.Scattergl, talk=talk,
-                        dark=dark)
+        traces += _user_layer(up, bench_name, dumbbell=data.size == "both", gl=kind == "scattergl", talk=talk,
+                              dark=dark)
 
     # Legend keys for marker fill and shape (no data: they only explain the encoding).
     key_color = "#6E7781"
     for name, sym in (("Self-reported score (filled)", "circle"), ("Independent evaluation (open)", "circle-open"),
                       ("Mixture of experts (◆)", "diamond")):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
-                                 marker=dict(color=key_color, symbol=sym, size=msize,
-                                             line=dict(color=key_color, width=1.6)), legendrank=950))
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
+                           marker=dict(color=key_color, symbol=sym, size=msize, line=dict(color=key_color, width=1.6)),
+                           legendrank=950))
+    fig.add_traces(traces)
 
     # Axis ranges (explicit, so label placement knows where points land).
     lx0, lx1 = math.log10(x_lo) - 0.12, math.log10(x_hi) + 0.12
-    ys = allp["score"].to_numpy()
+    ys = allp["score"].to_numpy(dtype="float64")
     span = max(float(ys.max() - ys.min()), 1.0)
     y0, y1 = float(ys.min()) - 0.06 * span, float(ys.max()) + 0.1 * span
     tickvals, ticktext = _log_ticks(10 ** lx0, 10 ** lx1)
-    fig.update_xaxes(range=[lx0, lx1], tickvals=tickvals, ticktext=ticktext)
-    fig.update_yaxes(range=[y0, y1])
+    xaxis.update(range=[lx0, lx1], tickvals=tickvals, ticktext=ticktext)
+    yaxis.update(range=[y0, y1])
 
-    spot = p[p["id"].isin(list(spotlight))]
+    n_settings = len(data.settings)
+    main = next(iter(data.settings), None)
+    yours = f" + {len(up)} of yours (★, not in the frontier)" if len(up) else ""
+    sub = f"{len(p):,} models{yours} · " + (f"setting: {main}" if n_settings == 1 else
+                                            f"mostly {main} ({data.settings.get(main, 0):,} of {len(allp):,}), "
+                                            f"{n_settings - 1} other setting{'s' if n_settings > 2 else ''}")
+    note = unlabelled_note(n_plain, len(p), _label_rule(data.size))
+    note_lines = textwrap.wrap(note, 70 if talk else 95) if note else []  # the chart is ~800 px wide on screen
+    if note_lines:
+        sub += "<br>" + "<br>".join(note_lines)
     n_legend = sum(1 for t in fig.data if t.showlegend is not False)
     legend_rows = math.ceil(n_legend / 3)
-    top = 120 if talk else 78 + legend_rows * 20
+    top = (120 if talk else 78 + legend_rows * 20) + (30 if talk else 18) * len(note_lines)
+
+    spot = p[p["id"].isin(list(spotlight))]
+    annotations = []
     if len(spot):
         # Plot area in pixels at the narrowest likely rendering: talk mode on a 1280 px screen (760 px
         # tall, legend at the right), or the page at 1280 px with the sidebar. Labels that clear each
@@ -436,42 +589,46 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
         def to_px(xv, yv):
             return ((np.log10(xv) - lx0) / (lx1 - lx0) * pw, (yv - y0) / (y1 - y0) * ph)
 
-        spx, spy = to_px(spot["x"].to_numpy(), spot["score"].to_numpy())
-        apx, apy = to_px(allp["x"].to_numpy(), allp["score"].to_numpy())  # labels keep clear of uploads too
+        spx, spy = to_px(spot["x"].to_numpy(dtype="float64"), spot["score"].to_numpy(dtype="float64"))
+        # labels keep clear of every drawn point, uploads included
+        apx, apy = to_px(allp["x"].to_numpy(dtype="float64"), ys)
         texts = [short_name(t) for t in spot["name"]]
         offsets = _place_labels(spx, spy, texts, apx, apy, pw, ph, place_font,
                                 narrow_width=(0.8 if talk else 0.6) * pw)
         for (ax, ay), xv, yv, text in zip(offsets, spot["x"], spot["score"], texts, strict=True):
-            fig.add_annotation(x=math.log10(xv), y=yv, text=text, ax=ax, ay=ay, showarrow=True, arrowhead=0,
-                               arrowwidth=1, arrowcolor="#AAB2BA" if dark else "#57606A", font=dict(size=font),
-                               bgcolor="rgba(255,255,255,0.7)" if not dark else "rgba(14,17,23,0.7)",
-                               borderpad=2)
+            annotations.append(dict(
+                x=math.log10(xv), y=yv, text=text, ax=ax, ay=ay, showarrow=True, arrowhead=0, arrowwidth=1,
+                arrowcolor="#AAB2BA" if dark else "#57606A", font=dict(size=font),
+                bgcolor="rgba(255,255,255,0.7)" if not dark else "rgba(14,17,23,0.7)", borderpad=2))
 
-    n_settings = len(data.settings)
-    main = next(iter(data.settings), None)
-    yours = f" + {len(up)} of yours (★, not in the frontier)" if len(up) else ""
-    sub = f"{len(p)} models{yours} · " + (f"setting: {main}" if n_settings == 1 else
-                                          f"mostly {main} ({data.settings.get(main, 0)} of {len(allp)}), "
-                                          f"{n_settings - 1} other setting{'s' if n_settings > 2 else ''}")
     if talk:
         legend = dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02, traceorder="normal")
     else:
         legend = dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, traceorder="normal",
                       entrywidth=1 / 3, entrywidthmode="fraction")
-    fig.update_layout(
+    layout = dict(
+        xaxis=xaxis, yaxis=yaxis,
         title=dict(subtitle=dict(text=sub, font=dict(size=22 if talk else 13)), yref="container",
                    y=0.985 if talk else 0.98, yanchor="top"),
         legend=legend, margin=dict(t=top), hovermode="closest",
     )
-    if len(up):  # for a page caption; absent without uploads, so catalog-only figures are unchanged
-        fig.update_layout(meta={"user": {"shown": len(up), "in_frontier": False}})
-    return fig
+    if annotations:
+        layout["annotations"] = annotations
+    # meta is absent when there is nothing to say, so small catalog-only figures are unchanged.
+    meta = {}
+    if len(up):  # for a page caption
+        meta["user"] = {"shown": len(up), "in_frontier": False}
+    if n_plain:
+        meta["unlabelled"] = n_plain
+    if meta:
+        layout["meta"] = meta
+    return _set_layout(fig, layout)
 
 
-def _add_user_layer(fig: go.Figure, up: pd.DataFrame, bench_name: str, *, dumbbell: bool, gl: bool, talk: bool,
-                    dark: bool) -> None:
+def _user_layer(up: pd.DataFrame, bench_name: str, *, dumbbell: bool, gl: bool, talk: bool, dark: bool) -> list:
     """The uploads at the catalog's coordinates (x in the chosen size mode, y the picked score); in "both"
     mode an MoE upload gets its active → total dumbbell like a catalog model, in the layer's colours."""
+    out = []
     x, y = up["x"].to_numpy(dtype=float), up["score"].to_numpy(dtype=float)
     names = list(up["name"])
     lines = [[org if isinstance(org, str) else "", size_text, f"{bench_name}: {score:g} ({setting})", reported,
@@ -485,11 +642,12 @@ def _add_user_layer(fig: go.Figure, up: pd.DataFrame, bench_name: str, *, dumbbe
             ax = up["x_active"].to_numpy(dtype=float)[has]
             lx = np.column_stack([ax, x[has], np.full(n, np.nan)]).ravel()
             ly = np.column_stack([y[has], y[has], np.full(n, np.nan)]).ravel()
-            fig.add_trace((go.Scattergl if gl else go.Scatter)(
+            out.append((go.Scattergl if gl else go.Scatter)(
                 x=lx, y=ly, mode="lines", line=dict(color="#F5F5F5" if dark else USER_OUTLINE, width=2),
                 opacity=0.55, legendgroup=USER_NAME, showlegend=False, hoverinfo="skip",
                 name=USER_NAME + " (active → total)", connectgaps=False))
             x, y = np.concatenate([x, ax]), np.concatenate([y, y[has]])
             names += [n_ for n_, h in zip(up["name"], has, strict=True) if h]
             lines += [line for line, h in zip(lines, has, strict=True) if h]
-    fig.add_trace(user_trace(x, y, names, hover_lines=lines, size=USER_SIZE, talk=talk, gl=gl))
+    out.append(user_trace(x, y, names, hover_lines=lines, size=USER_SIZE, talk=talk, gl=gl))
+    return out

@@ -43,7 +43,8 @@ def _pack(value: Any) -> Any:
 
 
 def _unpack(value: Any) -> Any:
-    if isinstance(value, tuple) and len(value) == 2 and value[0] == _FIG:
+    # The tag check comes first: `value[0] == _FIG` on a DataFrame would compare element-wise.
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and value[0] == _FIG:
         return figure_from_dict(value[1])
     if isinstance(value, tuple):
         return tuple(_unpack(v) for v in value)

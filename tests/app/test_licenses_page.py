@@ -3,11 +3,13 @@ commercial filter, the clause table, monthly/quarterly bars, URL round trip, not
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.catalog.frame import licenses_frame, to_frame
 from components.catalog.loader import DATA_DIR, load_catalog
+from components.charts.licenses import short_license_name
 from tests.app.test_pages import APP, TIMEOUT, plotly_specs, values
 
 PAGE = "pages/licenses.py"
@@ -152,3 +154,21 @@ def test_a_filter_that_leaves_only_closed_models_says_so(catalog):
     texts = " ".join(i.value for i in at.info)
     assert "No model in view has a weights license" in texts
     assert f"{closed} closed weights (no license)" in texts
+
+
+def test_every_matrix_cell_has_its_rows_hover_card_and_a_meaning(catalog):
+    models, licenses = catalog
+    at = open_page()
+    spec = plotly_specs(at)[0]
+    (hm,) = [t for t in spec["data"] if t["type"] == "heatmap"]
+    rows, hover = hm["y"], hm["hovertext"]
+    z = values(hm["z"]).reshape(len(rows), -1) if isinstance(hm["z"], dict) else np.asarray(hm["z"])
+    assert z.shape == (len(rows), 10) and set(np.unique(z)) <= {0, 1, 2, 3}
+    counts = models["license"].value_counts()
+    names = dict(zip(licenses["id"], licenses["name"], strict=True))
+    by_label = {short_license_name(names[i]): i for i in counts.index}  # rows are labelled by short name
+    for label, cards in zip(rows, hover, strict=True):
+        n = int(counts[by_label[label]])
+        for card in cards:
+            assert card.startswith(f"<b>{label}</b><br>")
+            assert f"<i>{n} model{'s' if n != 1 else ''}: " in card and card.endswith("</i>")

@@ -148,3 +148,16 @@ def test_empty_filter_result_shows_the_empty_state():
     assert not at.exception
     assert any("No models match" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def test_curated_view_labels_every_point_and_lists_every_score():
+    at = run_page(PAGE)
+    spec = chart(at)
+    assert not [t for t in spec["data"] if (t.get("meta") or {}).get("unlabelled")]
+    assert "unlabelled" not in (spec["layout"].get("meta") or {})
+    assert "have names and hover" not in spec["layout"]["title"]["subtitle"]["text"]
+    n = len(plotted_names(spec))
+    table = at.dataframe[0].value
+    assert len(table) == n  # far below the table's cap: every plotted score, no download-only rows
+    assert table["Source"].notna().all()
+    assert not [b for b in at.get("download_button") if b.proto.id.endswith("sz_table_csv")]
