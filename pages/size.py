@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.catalog.picking import PICKER_LIMIT, picker_options
 from components.charts.size import (
     NO_SETTING,
     SIZE_MODE_LABELS,
@@ -95,8 +96,21 @@ c2.radio("Size axis", list(SIZE_MODES), key="sz_size", horizontal=True, format_f
          help="Active = parameters used per token (for dense models, all of them). Effective = √(total·active), "
               "one size for dense and MoE. 'Total + active' draws each MoE model from its active to its total size.")
 s1, s2 = st.columns([6, 1], vertical_alignment="bottom")
-s1.multiselect("Spotlight (labelled models)", spot_options, key="sz_spot", format_func=names.get,
+spot_query = ""
+if len(spot_options) > PICKER_LIMIT:  # too many to list (and to send on every rerun): a search box narrows it
+    spot_query = s1.text_input("Find models to spotlight", key="sz_spot_find", max_chars=100,
+                               placeholder="Part of a name or id",
+                               help=f"The spotlight lists at most {PICKER_LIMIT:,} of the {len(spot_options):,} "
+                                    "models at a time.")
+spot_offer = picker_options(spot_options, [names.get(i, i) for i in spot_options] if spot_query else spot_options,
+                            st.session_state.get("sz_spot", []), spot_query, limit=PICKER_LIMIT)
+s1.multiselect("Spotlight (labelled models)", spot_offer.options, key="sz_spot", format_func=names.get,
                placeholder="Pick models to label", help="By default, the models the seed article names.")
+if spot_offer.searching and spot_offer.matches == 0:
+    s1.caption("No model matches that text.")
+elif spot_offer.searching and spot_offer.not_offered:
+    s1.caption(f"Listing {spot_offer.offered:,} of {spot_offer.matches:,} matching models: type more of a name "
+               "to find the others.")
 s2.button("Reset", key="sz_spot_reset", icon=":material/restart_alt:", on_click=reset_spotlight, width="stretch",
           help="Label the seed article's models again (Gemma, Llama, Mixtral, DeepSeek-R1, Qwen, Yi, Grok).")
 

@@ -161,3 +161,28 @@ def test_curated_view_labels_every_point_and_lists_every_score():
     assert len(table) == n  # far below the table's cap: every plotted score, no download-only rows
     assert table["Source"].notna().all()
     assert not [b for b in at.get("download_button") if b.proto.id.endswith("sz_table_csv")]
+
+
+def test_spotlight_over_the_picker_limit_gets_a_search_box(monkeypatch):
+    """Past PICKER_LIMIT models the spotlight lists only the matches of its search box plus the current picks."""
+    import components.catalog.picking as picking
+
+    monkeypatch.setattr(picking, "PICKER_LIMIT", 15)
+    at = run_page(PAGE)
+    assert not at.exception, at.exception
+    seed = list(at.multiselect(key="sz_spot").value)
+    assert seed, "the seed article's models are spotlighted by default"
+    assert len(at.multiselect(key="sz_spot").options) <= 15 + len(seed)
+    assert any("Listing 15 of" in c.value for c in at.caption)
+
+    at.text_input(key="sz_spot_find").set_value("mixtral").run()
+    spot = at.multiselect(key="sz_spot")
+    assert list(spot.value) == seed  # picks survive a search
+    # (options are the shown labels, value the ids) the picks come first, then only names matching the search
+    rest = spot.options[len(seed):]
+    assert any("mixtral" in o.lower() for o in spot.options)
+    assert all("mixtral" in o.lower() for o in rest)
+    assert len(spot.options) < 15
+
+    at.text_input(key="sz_spot_find").set_value("zz-nothing-zz").run()
+    assert not at.exception and any("No model matches" in c.value for c in at.caption)
