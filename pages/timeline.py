@@ -18,12 +18,6 @@ LANES = {"org": "Organization", "family": "Family"}
 COLORS = {"tier": "License tier", "weights": "Weights access"}
 
 
-def frontier_lags(models: pd.DataFrame, scores: pd.DataFrame, *, benchmark: str, asof: str,
-                  higher_is_better: bool) -> pd.DataFrame:
-    points, _ = tl.frontier_points(models, scores, benchmark, asof=asof, higher_is_better=higher_is_better)
-    return tl.frontier_lags(points, higher_is_better=higher_is_better)
-
-
 def _stamp(path: Path) -> float | None:
     try:
         return path.stat().st_mtime
@@ -69,7 +63,7 @@ write_url("asof", asof, months[-1])
 
 marks_path = Path(DATA_DIR) / "landmarks.yaml"
 fig = memo_chart(tl.releases_timeline, df, key=rows, lanes=lanes, color_by=color_by, asof=asof,
-                           landmarks=landmarks(str(marks_path), _stamp(marks_path)), talk=talk)
+                 landmarks=landmarks(str(marks_path), _stamp(marks_path)), talk=talk)
 meta = fig.layout.meta
 if meta["shown"] == 0:
     st.info(f"None of the {len(df)} models in this view was released by {asof}. Move the “As of” slider later.",
@@ -77,14 +71,16 @@ if meta["shown"] == 0:
 else:
     show_chart(fig, page=PAGE, view=f"releases-{lanes}-{color_by}-{asof}", key="tl_releases",
                data_version=tables.version)
-    notes = [f"{meta['shown']} of {len(df)} models released by {asof}"
-             + (f" ({meta['later']} came later)." if meta["later"] else ".")]
+    notes = [f"{meta['shown']:,} of {len(df):,} models released by {asof}"
+             + (f" ({meta['later']:,} came later)." if meta["later"] else ".")]
     if meta["unknown_size"]:
-        notes.append(f"{meta['unknown_size']} of unknown size are drawn as small hollow markers.")
+        notes.append(f"{meta['unknown_size']:,} of unknown size are drawn as small hollow markers.")
     hidden = hidden_note(meta["hidden"])
     if hidden:
         notes.append(hidden)
     notes.append("Dates known only to the month or year sit at the start of that period.")
+    if meta.get("unlabelled"):
+        notes.append(meta["unlabelled_note"] + ".")
     if meta.get("replay_off"):
         notes.append(meta["replay_off"])
     st.caption(" ".join(notes))
@@ -94,23 +90,20 @@ if not bench_ids:
     st.info("No benchmark has scores for both open-weight and closed models yet.", icon=":material/info:")
     st.stop()
 
-bench_meta = tables.benchmarks.set_index("id") if len(tables.benchmarks) else pd.DataFrame()
-counts = bench_counts.set_index("benchmark")
-
-
-def bench_label(b: str) -> str:
-    name = bench_meta.loc[b, "name"] if b in bench_meta.index else b
-    return f"{name} · {counts.loc[b, 'n_open']} open, {counts.loc[b, 'n_closed']} closed models"
-
-
-bench = st.selectbox("Benchmark", bench_ids, key="tl_bench", format_func=bench_label,
+# Plain dicts for the option labels (a pandas lookup per option per rerun adds up).
+bench_meta = {r["id"]: r for r in tables.benchmarks.to_dict("records")} if len(tables.benchmarks) else {}
+bench_labels = {b: f"{bench_meta.get(b, {}).get('name', b)} · {o} open, {c} closed models"
+                for b, o, c in zip(bench_counts["benchmark"], bench_counts["n_open"], bench_counts["n_closed"])}
+bench = st.selectbox("Benchmark", bench_ids, key="tl_bench", format_func=lambda b: bench_labels.get(b, str(b)),
                      help="Benchmarks with scores for both open-weight and closed models (counts: whole catalog).")
 write_url("bench", bench, default_bench)
 
-info = bench_meta.loc[bench] if bench in bench_meta.index else None
+info = bench_meta.get(bench)
 higher = bool(info["higher_is_better"]) if info is not None and pd.notna(info["higher_is_better"]) else True
-ffig = memo_chart(
-    tl.open_closed_frontier, df, tables.scores, key=rows, benchmark=bench, asof=asof, talk=talk, higher_is_better=higher,
+# The chart and the lag table under it come from one pass over the scores (the table is the chart's lags:
+# the catalog's models only, as in the chart).
+ffig, lags = memo_chart(
+    tl.frontier_view, df, tables.scores, key=rows, benchmark=bench, asof=asof, talk=talk, higher_is_better=higher,
     bench_name=info["name"] if info is not None else bench,
     unit=info["unit"] if info is not None and pd.notna(info["unit"]) else None)
 show_chart(ffig, page=PAGE, view=f"frontier-{bench}-{asof}", key="tl_frontier", data_version=tables.version)
@@ -118,9 +111,9 @@ fmeta = ffig.layout.meta
 hidden = hidden_note(fmeta["hidden"])
 caveat = ("Each model counts with its best score across settings (shots, CoT). Most scores are self-reported by "
           "the model's makers, in different settings and harness versions: they are not strictly comparable.")
-st.caption(f"{hidden} {caveat}" if hidden else caveat)
+unlabelled = f" {fmeta['unlabelled_note']}." if fmeta.get("unlabelled") else ""
+st.caption((f"{hidden} {caveat}" if hidden else caveat) + unlabelled)
 
-lags = memo_chart(frontier_lags, df, tables.scores, key=rows, benchmark=bench, asof=asof, higher_is_better=higher)
 if len(lags):
     st.markdown("**How long until open weights matched each closed best**")
     st.dataframe(

@@ -5,19 +5,30 @@ out in `fig.layout.meta` (and says it in its subtitle) so pages and tests read t
 
 Dates keep their precision in the data; here a year- or month-precision date sits at the start of its
 period (the `release_dt` convention of the models frame), and the hover card says which precision it is.
+
+Speed (issue 8): the builders work on NumPy arrays (no per-row Python loops, no repeated DataFrame slicing) and
+assemble each figure once, as plain dicts, without Plotly's per-property validation (tests/unit validate every
+spec these builders make). The Replay frames carry base64 typed arrays - what `Figure.to_dict` would turn their
+arrays into anyway - because Plotly validates frames even in an unvalidated figure. Past `scale.HOVER_LIMIT`
+points a chart keeps drawing every point but names only the most notable (components/charts/scale.py).
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from components.catalog.fields import label
 
+from .scale import HOVER_LIMIT, plain_trace, unlabelled_note
 from .style import (
     ARCH_SYMBOLS,
     OKABE_ITO,
@@ -47,6 +58,9 @@ GL_THRESHOLD = 1000  # above this many points the release traces switch to WebGL
 # figure would weigh tens of MB (155 MB at 100k models, measured) and the browser would stall, so the replay
 # is offered only for views up to this size (layout.meta["replay_off"] says why, for the page to caption).
 REPLAY_MAX_POINTS = 5_000
+# The builders assemble each figure from plain dicts without Plotly's per-property validation (it was most of a
+# rerun's time); the unit tests switch it on to check every spec they make.
+VALIDATE = False
 OPEN_COLOR, CLOSED_COLOR = WEIGHTS_COLORS["open"], WEIGHTS_COLORS["closed"]
 LAG_COLOR = "#57606A"
 
@@ -90,11 +104,6 @@ def released_by(df: pd.DataFrame, asof: str | None) -> pd.DataFrame:
     return dated[dated["release_dt"] < month_end(asof)]
 
 
-def _months_between(a: pd.Series, b: pd.Series) -> np.ndarray:
-    """Whole calendar months from a to b (b later -> positive)."""
-    return ((b.dt.year - a.dt.year) * 12 + (b.dt.month - a.dt.month)).to_numpy()
-
-
 # ----------------------------------------------------------------------------- releases over time
 def size_px(params_b: pd.Series) -> np.ndarray:
     """Marker diameter in px from total parameters (log scale, fixed range); unknown -> small."""
@@ -104,49 +113,138 @@ def size_px(params_b: pd.Series) -> np.ndarray:
     return np.where(np.isnan(px), UNKNOWN_SIZE_PX, px)
 
 
+def _strings(values) -> pa.Array:
+    """Text values as an Arrow string array (missing values null): hashing and sorting then run in C++."""
+    if isinstance(values, pa.Array):
+        return values
+    return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+
+
+def _text_ranks(values) -> np.ndarray:
+    """Dense ranks of text values in sorted (code point) order - equal texts, equal ranks; missing as "" -
+    as a cheap sort key. Arrow ranks strings in C++; Python strings would be compared one pair at a time."""
+    text = _strings(values).fill_null("")
+    return pc.rank(text, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64)
+
+
+def _top_rows(priority, ids, *, limit: int | None = None, ascending: bool = False) -> np.ndarray:
+    """True for the rows `scale.hover_split` labels: the `limit` first by `priority` (largest first unless
+    `ascending`; missing last), ties by id. The same rule, found with a partial sort of the numbers and a
+    text sort of the tied rows only, instead of sorting every row by (number, id)."""
+    limit = HOVER_LIMIT if limit is None else limit
+    p = pd.to_numeric(pd.Series(priority, copy=False), errors="coerce").to_numpy(dtype="float64")
+    n = len(p)
+    if n <= limit:
+        return np.ones(n, dtype=bool)
+    key = np.where(np.isnan(p), np.inf, p if ascending else -p)  # smaller first; missing after everything
+    kth = np.partition(key, limit - 1)[limit - 1]
+    top = key < kth
+    tied = np.flatnonzero(key == kth)
+    tied_ids = _strings(ids).take(pa.array(tied)) if isinstance(ids, pa.Array) else np.asarray(ids, dtype=object)[tied]
+    by_id = tied[np.argsort(_text_ranks(tied_ids), kind="stable")]
+    top[by_id[: limit - int(top.sum())]] = True
+    return top
+
+
 def lane_layout(df: pd.DataFrame, lanes: str = "org") -> tuple[list[str], pd.Series]:
     """Lane labels (earliest first release first) and each model's y position: its lane index plus a small
-    spread when several variants share a lane and a date (biggest on top), so none hides another."""
-    col = LANES[lanes]
-    names = df[col].fillna("(unknown)")
-    first = df.assign(_lane=names).groupby("_lane")["release_dt"].min().sort_values(kind="stable")
-    order = sorted(first.index, key=lambda n: (first[n], n))
-    index = pd.Series(np.arange(len(order), dtype="float64"), index=order)
-    base = names.map(index).to_numpy()
-    key = pd.DataFrame({"lane": names, "dt": df["release_dt"], "p": df["params_total_b"].fillna(-1.0),
-                        "id": df["id"]}, index=df.index)
-    key = key.sort_values(["lane", "dt", "p", "id"], ascending=[True, True, False, True], kind="stable")
-    grp = key.groupby(["lane", "dt"], sort=False)
-    rank = grp.cumcount().reindex(df.index).to_numpy(dtype="float64")
-    n = grp["id"].transform("size").reindex(df.index).to_numpy(dtype="float64")
+    spread when several variants share a lane and a date (biggest on top, then by id), so none hides another.
+    For dated rows (the chart's); all array work, no grouping by Python objects."""
+    names = df[LANES[lanes]].fillna("(unknown)")
+    codes, uniques = pd.factorize(names)
+    dt = df["release_dt"].to_numpy(dtype="datetime64[ns]").view("int64")
+    first = np.full(len(uniques), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, codes, dt)
+    lane_names = np.asarray(uniques, dtype=object)
+    lane_order = np.lexsort((lane_names.astype(str), first))  # by first release, then by name
+    position = np.empty(len(uniques), dtype=np.int64)
+    position[lane_order] = np.arange(len(uniques))
+    base = position[codes].astype("float64")
+    # rank within (lane, date): biggest first (unknown size last), ties by id
+    p = df["params_total_b"].astype("float64").fillna(-1.0).to_numpy()
+    o = np.lexsort((-p, dt, codes))
+    same = (codes[o][1:] == codes[o][:-1]) & (dt[o][1:] == dt[o][:-1]) & (p[o][1:] == p[o][:-1])
+    if same.any():  # ties on lane, date and size, next to each other in `o`: each run in id order
+        slots = np.flatnonzero(np.concatenate([same, [False]]) | np.concatenate([[False], same]))
+        run = np.cumsum(np.concatenate([[True], ~same[slots[:-1]]]))  # (slots i, i+1 tie iff same[i])
+        rank = _text_ranks(df["id"].to_numpy(dtype=object)[o[slots]])
+        o[slots] = o[slots][np.lexsort((rank, run))]
+    n_rows = len(o)
+    new = np.ones(n_rows, dtype=bool)
+    new[1:] = (codes[o][1:] != codes[o][:-1]) | (dt[o][1:] != dt[o][:-1])
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+    sizes = np.diff(np.append(starts, n_rows))
+    rank, n = np.empty(n_rows, dtype="float64"), np.empty(n_rows, dtype="float64")
+    rank[o] = np.arange(n_rows) - starts[group]
+    n[o] = sizes[group]
     step = np.where(n > 1, np.minimum(0.7 / np.maximum(n - 1, 1), 0.14), 0.0)
     y = base + (rank - (n - 1) / 2) * step
-    return order, pd.Series(y, index=df.index)
+    return lane_names[lane_order].tolist(), pd.Series(y, index=df.index)
 
 
-def _fmt_b(v: pd.Series) -> pd.Series:
-    return v.map(lambda x: f"{x:,.3g} B" if pd.notna(x) else "")
+def _fmt_b(v: pd.Series) -> np.ndarray:
+    """'46.7 B' per value ('' when unknown). '%.3g' is Python's format(x, '.3g'): three significant digits
+    never need a thousands separator (1,000 and up print as 1e+03)."""
+    x = v.astype("float64").to_numpy()
+    known = ~np.isnan(x)
+    out = np.full(len(x), "", dtype=object)
+    if known.any():
+        out[known] = np.char.mod("%.3g B", x[known]).astype(object)
+    return out
+
+
+def _text(s: pd.Series, fill: str) -> np.ndarray:
+    """A text column as an object array with `fill` for missing values."""
+    a = s.to_numpy(dtype=object)  # a copy for a string column; copy-on-write views for object columns
+    missing = pd.isna(a)
+    if missing.any():
+        a = a.copy()
+        a[missing] = fill
+    return a
+
+
+def _lookup(values: np.ndarray, table: dict, default: object = "") -> np.ndarray:
+    """table[value] per text value (the None entry, if any, for missing values; `default` for the rest), by
+    one hash lookup per row in Arrow."""
+    keys = [k for k in table if k is not None]
+    mapped = np.array([*(table[k] for k in keys), table.get(None, default), default], dtype=object)
+    try:
+        text = _strings(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not text: compare value by value
+        out = np.full(len(values), default, dtype=object)
+        missing = pd.isna(values)
+        for key, value in table.items():
+            out[missing if key is None else (values == key) & ~missing] = value
+        return out
+    at = pc.index_in(text, value_set=pa.array(keys, type=pa.string())).fill_null(len(keys) + 1)
+    at = at.to_numpy(zero_copy_only=False).astype(np.int64)
+    at[text.is_null().to_numpy(zero_copy_only=False)] = len(keys)
+    return mapped[at]
 
 
 def _hover_columns(df: pd.DataFrame) -> np.ndarray:
-    """Hover-card fields per model: name, organization, date line, parameters, license, date source."""
-    precision = df["release_precision"].fillna("")
-    event = df["release_event"].fillna("")
-    date = (df["release_date"].fillna("?")
-            + np.where(precision.isin(["year", "month"]), " (" + precision + " only)", "")
+    """Hover-card fields per model: name, organization, date line, parameters, license, date source.
+    Column-wise string operations on object arrays (one pass per field, not one Python call per row)."""
+    precision = _text(df["release_precision"], "")
+    event = _text(df["release_event"], "")
+    coarse = (precision == "year") | (precision == "month")
+    date = (_text(df["release_date"], "?")
+            + np.where(coarse, " (" + precision + " only)", "")
             + np.where(event != "", " · " + event, ""))
     total, active = _fmt_b(df["params_total_b"]), _fmt_b(df["params_active_b"])
-    moe = df["architecture"].eq("moe")
+    moe = _text(df["architecture"], "") == "moe"
     params = np.where(total == "", "unknown",
                       np.where(moe & (active != ""), total + " total, " + active + " active (MoE)",
                                total + np.where(moe, " (MoE)", "")))
-    lic = df["license_name"].fillna("unknown")
-    tier = df["license_tier"].map(TIER_LABELS).fillna("")
-    lic = lic + np.where(tier != "", " — " + tier, "")
-    source = df["release_date_source"].fillna("no source")
-    return np.column_stack([df["name"].astype(object), df["organization"].fillna("").astype(object),
-                            date.astype(object), params.astype(object), lic.astype(object),
-                            source.astype(object)])
+    tier = _lookup(df["license_tier"].to_numpy(dtype=object), TIER_LABELS)
+    lic = _text(df["license_name"], "unknown") + np.where(tier != "", " — " + tier, "")
+    out = np.empty((len(df), 6), dtype=object)
+    out[:, 0] = df["name"].to_numpy(dtype=object)
+    out[:, 1] = _text(df["organization"], "")
+    out[:, 2], out[:, 3], out[:, 4] = date, params, lic
+    out[:, 5] = _text(df["release_date_source"], "no source")
+    return out
 
 
 HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Released %{customdata[2]}<br>"
@@ -155,11 +253,12 @@ HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Released %{customdata[2
 
 
 def _symbols(df: pd.DataFrame) -> np.ndarray:
-    arch = df["architecture"].astype(object).where(df["architecture"].notna(), None)
-    sym = np.array([ARCH_SYMBOLS.get(a, ARCH_SYMBOLS[None]) for a in arch], dtype=object)
+    """Marker symbol per model: dense or MoE shape (unknown architecture: hollow circle), hollow when the size
+    is unknown."""
+    sym = _lookup(df["architecture"].to_numpy(dtype=object), ARCH_SYMBOLS, ARCH_SYMBOLS[None])
     unknown = df["params_total_b"].isna().to_numpy()
-    hollow = np.array([s.endswith("-open") for s in sym], dtype=bool)
-    sym[unknown & ~hollow] = np.char.add(sym[unknown & ~hollow].astype(str), "-open")
+    for symbol in {v for v in ARCH_SYMBOLS.values() if not v.endswith("-open")}:
+        sym[unknown & (sym == symbol)] = symbol + "-open"
     return sym
 
 
@@ -168,20 +267,41 @@ def _frame_months(first: pd.Timestamp, asof: str) -> list[str]:
     return [p.strftime("%Y-%m") for p in months]
 
 
+def _typed(values) -> dict:
+    """A float array as Plotly's base64 typed-array spec (`Figure.to_dict` makes the same of a float64 array)."""
+    a = np.ascontiguousarray(values, dtype="<f8")
+    return {"dtype": "f8", "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
+
+
+def _dates(s: pd.Series) -> np.ndarray:
+    """Datetimes as a NumPy array in the column's own unit (serialised like the Series would be)."""
+    return s.to_numpy()
+
+
 def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "tier", asof: str | None = None,
                       landmarks: pd.DataFrame | None = None, animate: bool = True, talk: bool = False,
                       dark: bool = False) -> go.Figure:
     """One marker per model on a lane per organization (or family), coloured by license tier or weights
     access, shaped dense/MoE, sized by total parameters; only models released by `asof` ('YYYY-MM';
     None = all). With `animate`, frames replay the landscape month by month up to `asof` (play button +
-    slider), ending on the as-of state the figure shows initially."""
+    slider), ending on the as-of state the figure shows initially.
+
+    Past `HOVER_LIMIT` catalog points, the `HOVER_LIMIT` largest by total parameters (ties by id) keep their
+    name and hover card; the others are drawn at the same place, colour, shape and size without a label
+    (`scale.plain_trace`), and the subtitle and `meta["unlabelled"]` say how many."""
     col, colors, labels, order, legend_title = COLOR_BY[color_by]
-    dated = df[df["release_dt"].notna()]
-    no_date = len(df) - len(dated)
-    months_all = month_options(dated)
-    asof = asof or (months_all[-1] if months_all else None)
-    shown = released_by(dated, asof)
-    later = len(dated) - len(shown)
+    released = df["release_dt"]
+    has_date = released.notna().to_numpy()
+    no_date = len(df) - int(has_date.sum())
+    if not asof and has_date.any():  # the last month with a release (month_options' last entry)
+        asof = released.max().strftime("%Y-%m")
+    view = np.flatnonzero(has_date & (released < month_end(asof)).to_numpy() if asof else has_date)
+    # released_by(dated, asof) in one step, and only the columns every point needs (the hover card's are
+    # read for the labelled points alone): copying text columns of 100,000 rows is what costs.
+    core = [c for c in dict.fromkeys(["id", "release_dt", "params_total_b", "architecture", LANES[lanes], col,
+                                      "user"]) if c in df.columns]
+    shown = pd.DataFrame({c: _column(df[c].to_numpy()[view]) for c in core})
+    later = int(has_date.sum()) - len(shown)
     # Uploaded models (column `user`) take part in the lane layout - they get their organization's (or
     # family's) lane and the same-day spread, so they sit where a catalog model of theirs would - and are
     # drawn as one "Your models" star layer; everything else below (colour traces, landmarks, the
@@ -189,7 +309,6 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     mine = user_mask(shown)
     unknown_size = int(shown.loc[~mine, "params_total_b"].isna().sum())
     hidden = {"no release date": no_date}
-    fig = go.Figure()
     title = f"Releases over time, as of {asof}" if asof else "Releases over time"
     meta = {"shown": len(shown), "hidden": hidden, "later": later, "unknown_size": unknown_size, "asof": asof,
             "lanes": [], "landmarks": [], "frames": []}
@@ -197,6 +316,7 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         meta["user"] = {"shown": int(mine.sum())}
 
     if shown.empty:
+        fig = go.Figure()
         base_layout(fig, title=title, talk=talk, dark=dark, height=320)
         fig.update_layout(meta=meta)
         fig.add_annotation(text="No model released by this date", showarrow=False, xref="paper", yref="paper",
@@ -205,133 +325,201 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         fig.update_yaxes(visible=False)
         return fig
 
-    lane_names, y = lane_layout(shown, lanes)
-    shown = shown.assign(_y=y, _size=size_px(shown["params_total_b"]), _symbol=_symbols(shown))
+    lane_names, y_all = lane_layout(shown, lanes)
+    y_all = y_all.to_numpy()
+    size_all = size_px(shown["params_total_b"])
     first_dt = shown["release_dt"].min()  # uploads included: the axis and the replay start at the first point
     gl = len(shown) > GL_THRESHOLD
-    mine_rows = shown[mine]
+    mine_rows, mine_y, mine_size = df.iloc[view[mine]], y_all[mine], size_all[mine]
     if mine.any():
-        shown = shown[~mine]
-    cat = shown[col].astype(object).where(shown[col].isin(order), None)
-    Trace = go.Scattergl if gl else go.Scatter
+        shown, y_all, size_all, view = shown[~mine], y_all[~mine], size_all[~mine], view[~mine]
+    sym_all = _symbols(shown)
+    dt_all = _dates(shown["release_dt"])
+    ids = shown["id"].to_numpy(dtype=object)
+    # colour category per point: its index in `order`, or len(order) for anything else ("Unknown")
+    ccode = _lookup(shown[col].to_numpy(dtype=object), {v: k for k, v in enumerate(order)}, len(order))
+    ccode = ccode.astype(np.int64)
+    trace_type = "scattergl" if gl else "scatter"
     replay = animate and len(shown) <= REPLAY_MAX_POINTS
     frame_months = _frame_months(first_dt, asof) if replay else []
     x_lo = first_dt.to_period("M").to_timestamp() - pd.Timedelta(days=20)
     x_hi = month_end(asof) + pd.Timedelta(days=10)
-    # (trace index, release date per point, y per point, trace class): what the replay frames hide or show
-    data_traces: list[tuple[int, np.ndarray, np.ndarray, type]] = []
+    # Large view: which catalog points keep a name and a hover card (all of them up to HOVER_LIMIT).
+    is_labelled = _top_rows(shown["params_total_b"], ids)  # scale.hover_split's rule: the largest, ties by id
+    n_plain = int((~is_labelled).sum())
+    hover = _hover_columns(df.iloc[view[is_labelled] if n_plain else view])
+    hover_row = np.cumsum(is_labelled) - 1  # row of each labelled point in `hover`
+
+    data: list = []
+    # (trace index, release date per point, y per point, trace type, user layer): what the replay hides or shows
+    data_traces: list[tuple[int, np.ndarray, np.ndarray, str, bool]] = []
 
     # Landmarks: positions from the models' own rows; missing or filtered-out models are not drawn.
-    marks = pd.DataFrame()
-    if landmarks is not None and len(landmarks):
-        marks = landmarks.drop_duplicates("model_id").merge(shown, left_on="model_id", right_on="id", how="inner")
-        marks = marks.sort_values(["release_dt", "model_id"], kind="stable").reset_index(drop=True)
+    marks = _landmark_points(landmarks, ids, shown["release_dt"].to_numpy(), y_all, size_all)
     band_rows = 0
-    if len(marks):
+    label_y = side = None
+    if marks:
         side, row = _landmark_rows(marks, x_lo, x_hi, talk=talk)
         band_rows = int(row.max()) + 1
         label_y = -0.75 - row * BAND_ROW
-        n = len(marks)
-        lx = np.repeat(marks["release_dt"].to_numpy(), 3).astype("datetime64[ns]")
+        n = len(marks["label"])
+        lx = np.repeat(marks["release_dt"], 3).astype("datetime64[ns]")
         lx[2::3] = np.datetime64("NaT")
-        ly = np.column_stack([label_y, marks["_y"].to_numpy(), np.full(n, np.nan)]).ravel()
-        fig.add_trace(go.Scatter(x=pd.Series(lx), y=ly, mode="lines", name="Landmark line", showlegend=False,
-                                 line=dict(color=LAG_COLOR, width=1, dash="dot"), hoverinfo="skip",
-                                 connectgaps=False))
-        data_traces.append((len(fig.data) - 1, lx, ly, go.Scatter))
+        ly = np.column_stack([label_y, marks["y"], np.full(n, np.nan)]).ravel()
+        data.append(dict(type="scatter", x=lx, y=ly, mode="lines", name="Landmark line", showlegend=False,
+                         line=dict(color=LAG_COLOR, width=1, dash="dot"), hoverinfo="skip", connectgaps=False))
+        data_traces.append((len(data) - 1, lx, ly, "scatter", False))
 
-    for value in [*order, None]:
-        rows = shown[(cat == value).to_numpy()] if value is not None else shown[cat.isna().to_numpy()]
-        if rows.empty:
+    values = [*order, None]
+    names = [labels.get(v, "Unknown") if v is not None else "Unknown / not recorded" for v in values]
+    point_colors = [colors.get(v, UNKNOWN_COLOR) for v in values]
+    if n_plain:
+        # The unlabelled points first (drawn under the named ones): one WebGL trace per colour and shape,
+        # numbers only, in its colour's legend group (a legend click hides both).
+        sym_codes, sym_names = pd.factorize(sym_all)
+        for k, (name, color) in enumerate(zip(names, point_colors, strict=True)):
+            for s, symbol in enumerate(sym_names):
+                idx = np.flatnonzero((ccode == k) & (sym_codes == s) & ~is_labelled)
+                if len(idx):
+                    data.append(plain_trace(
+                        dt_all[idx], y_all[idx], name=name, legendgroup=name,
+                        marker=dict(color=color, size=size_all[idx], symbol=symbol, opacity=0.85,
+                                    line=dict(width=1, color=color))))
+    for k, (name, color) in enumerate(zip(names, point_colors, strict=True)):
+        in_colour = ccode == k
+        if not in_colour.any():
             continue
-        name = labels.get(value, "Unknown") if value is not None else "Unknown / not recorded"
-        color = colors.get(value, UNKNOWN_COLOR)
-        fig.add_trace(Trace(
-            x=rows["release_dt"], y=rows["_y"].to_numpy(), mode="markers", name=name, legendgroup=name,
-            showlegend=False,
-            marker=dict(color=color, size=rows["_size"].to_numpy(), symbol=rows["_symbol"].tolist(),
-                        opacity=0.85, line=dict(width=1, color=color if gl else "white")),
-            customdata=_hover_columns(rows), hovertemplate=HOVER, ids=rows["id"].tolist() if not gl else None,
-        ))
-        data_traces.append((len(fig.data) - 1, rows["release_dt"].to_numpy(), rows["_y"].to_numpy(), Trace))
+        idx = np.flatnonzero(in_colour & is_labelled)
+        if len(idx):
+            trace = dict(type=trace_type, x=dt_all[idx], y=y_all[idx], mode="markers", name=name, legendgroup=name,
+                         showlegend=False,
+                         marker=dict(color=color, size=size_all[idx], symbol=sym_all[idx].tolist(), opacity=0.85,
+                                     line=dict(width=1, color=color if gl else "white")),
+                         customdata=hover[hover_row[idx]], hovertemplate=HOVER)
+            if not gl:
+                trace["ids"] = ids[idx].tolist()
+            data.append(trace)
+            data_traces.append((len(data) - 1, dt_all[idx], y_all[idx], trace_type, False))
         # Legend entry with a plain filled marker (a trace's legend symbol copies its first point's shape).
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=name, legendrank=100,
-                                 hoverinfo="skip", marker=dict(symbol="circle", size=11, color=color)))
+        data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=name, legendgroup=name,
+                         legendrank=100, hoverinfo="skip", marker=dict(symbol="circle", size=11, color=color)))
 
     ink = "#F5F5F5" if dark else "#1F2328"
-    if len(marks):
-        fig.add_trace(go.Scatter(
-            x=marks["release_dt"], y=marks["_y"].to_numpy(), mode="markers", name="Landmark (seed article)",
-            marker=dict(symbol="circle-open", size=marks["_size"].to_numpy() + 8, color=ink, line=dict(width=1.5)),
-            hoverinfo="skip", legendrank=300))
-        data_traces.append((len(fig.data) - 1, marks["release_dt"].to_numpy(), marks["_y"].to_numpy(), go.Scatter))
-        fig.add_trace(go.Scatter(
-            x=marks["release_dt"], y=label_y, mode="text", name="Landmark label", showlegend=False,
-            text=[f" {t} " for t in marks["label"]], textposition=[f"middle {s}" for s in side],
-            textfont=dict(size=(20 if talk else 12), color=ink), hoverinfo="skip"))
-        data_traces.append((len(fig.data) - 1, marks["release_dt"].to_numpy(), label_y, go.Scatter))
+    if marks:
+        mdt = marks["release_dt"]
+        data.append(dict(type="scatter", x=mdt, y=marks["y"], mode="markers", name="Landmark (seed article)",
+                         marker=dict(symbol="circle-open", size=marks["size"] + 8, color=ink, line=dict(width=1.5)),
+                         hoverinfo="skip", legendrank=300))
+        data_traces.append((len(data) - 1, mdt, marks["y"], "scatter", False))
+        data.append(dict(type="scatter", x=mdt, y=label_y, mode="text", name="Landmark label", showlegend=False,
+                         text=[f" {t} " for t in marks["label"]], textposition=[f"middle {s}" for s in side],
+                         textfont=dict(size=(20 if talk else 12), color=ink), hoverinfo="skip"))
+        data_traces.append((len(data) - 1, mdt, label_y, "scatter", False))
         meta["landmarks"] = marks["label"].tolist()
 
     if len(mine_rows):
         # On top of everything, in the replay frames like the catalog's points (a static layer would show a
         # 2025 upload while the replay is in 2023). Star a little larger than the catalog marker of its size.
-        hover = _hover_columns(mine_rows)
+        mine_hover = _hover_columns(mine_rows)
         lines = [[org, f"Released {date}", f"Parameters: {params}", f"License: {lic}"]
-                 for org, date, params, lic in hover[:, 1:5]]
-        fig.add_trace(user_trace(mine_rows["release_dt"], mine_rows["_y"].to_numpy(), mine_rows["name"],
-                                 hover_lines=lines, size=mine_rows["_size"].to_numpy() + 6, talk=talk, gl=gl,
-                                 ids=mine_rows["id"].tolist() if not gl else None))
-        data_traces.append((len(fig.data) - 1, mine_rows["release_dt"].to_numpy(), mine_rows["_y"].to_numpy(),
-                            go.Scattergl if gl else go.Scatter))
+                 for org, date, params, lic in mine_hover[:, 1:5]]
+        mine_dt = _dates(mine_rows["release_dt"])
+        data.append(user_trace(mine_dt, mine_y, mine_rows["name"], hover_lines=lines, size=mine_size + 6,
+                               talk=talk, gl=gl, ids=mine_rows["id"].tolist() if not gl else None))
+        data_traces.append((len(data) - 1, mine_dt, mine_y, trace_type, True))
 
     # Shape legend (no data): what the marker symbols mean.
     shape_items = [("Dense", ARCH_SYMBOLS["dense"]), ("Mixture of experts", ARCH_SYMBOLS["moe"])]
     if unknown_size:
         shape_items.append(("Size unknown", "circle-open"))
     for text, symbol in shape_items:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=text,
-                                 hoverinfo="skip", legendrank=200,
-                                 marker=dict(symbol=symbol, size=11, color=UNKNOWN_COLOR)))
+        data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=text, hoverinfo="skip",
+                         legendrank=200, marker=dict(symbol=symbol, size=11, color=UNKNOWN_COLOR)))
 
+    note = unlabelled_note(n_plain, len(shown), "the largest by total parameters")
     n_lanes = len(lane_names)
     per_lane = (44 if talk else 26) if lanes == "family" else (48 if talk else 34)
     plot_h = per_lane * (n_lanes + band_rows * BAND_ROW + (0.4 if band_rows else 0))
-    top = (330 if talk else 190) if len(frame_months) > 1 else (255 if talk else 135)
+    note_h = (32 if talk else 18) if note else 0  # one more subtitle line
+    top = ((330 if talk else 190) if len(frame_months) > 1 else (255 if talk else 135)) + note_h
     bottom = 110 if talk else 60
     height = 1080 if talk else int(min(max(top + bottom + plot_h, 420), 1600))
-    base_layout(fig, title=title, talk=talk, dark=dark, height=height)
-    notes = [f"{len(shown) + len(mine_rows)} models released by {asof}"
+    notes = [f"{len(shown) + len(mine_rows):,} models released by {asof}"
              + (f" ({len(mine_rows)} of them yours, ★)" if len(mine_rows) else "")]
     if later:
-        notes.append(f"{later} later")
+        notes.append(f"{later:,} later")
     if unknown_size:
-        notes.append(f"{unknown_size} of unknown size drawn small and hollow")
+        notes.append(f"{unknown_size:,} of unknown size drawn small and hollow")
     if no_date:
-        notes.append(f"{no_date} hidden: no release date")
+        notes.append(f"{no_date:,} hidden: no release date")
     subtitle = (" · ".join(notes) + f".<br>Colour: {legend_title.lower()}; shape: dense or MoE; "
-                "size: total parameters (log scale).")
-    fig.update_layout(
-        title=dict(subtitle_text=subtitle, yref="container", y=1 - 8 / height, yanchor="top"),
-        meta=meta, hovermode="closest", margin=dict(t=top, b=bottom, r=20),
-        legend=dict(orientation="h", yref="container", y=1 - (150 if talk else 78) / height, yanchor="top",
-                    xref="container", x=0.005, xanchor="left", traceorder="normal", itemsizing="constant",
-                    font=dict(size=18 if talk else 12)))
-    fig.update_xaxes(title_text=label("release_date"), range=[x_lo, x_hi], showgrid=True)
-    fig.update_yaxes(title_text=label(LANES[lanes]), tickvals=list(range(n_lanes)),
-                     ticktext=[escape(short_lane(n)) for n in lane_names],  # an upload's lane name is user text
-                     range=[n_lanes - 0.5, -0.5 - band_rows * BAND_ROW - (0.4 if band_rows else 0)],
-                     showgrid=True, zeroline=False, automargin=True)
+                "size: total parameters (log scale).") + (f"<br>{note}." if note else "")
     meta["lanes"] = lane_names
     meta["lane_by"] = label(LANES[lanes])
-
+    if n_plain:
+        meta["unlabelled"] = n_plain
+        meta["unlabelled_note"] = note
     if len(frame_months) > 1:
-        _add_replay(fig, data_traces, frame_months, gl=gl, talk=talk, plot_h=height - top - bottom)
         meta["frames"] = frame_months
     elif animate and not replay:
         meta["replay_off"] = (f"Replay is available for up to {REPLAY_MAX_POINTS:,} models; this view has "
                               f"{len(shown) + int(mine.sum()):,}. Narrow the filters to replay it.")
-    fig.update_layout(meta=meta)
-    return fig
+    xaxis = dict(title=dict(text=label("release_date")), range=[x_lo, x_hi], showgrid=True)
+    if n_plain:
+        xaxis["type"] = "date"  # plain traces hold epoch milliseconds: the axis must not guess "linear"
+    layout = dict(
+        title=dict(subtitle=dict(text=subtitle), yref="container", y=1 - 8 / height, yanchor="top"),
+        meta=meta, hovermode="closest",
+        legend=dict(orientation="h", yref="container", y=1 - ((150 if talk else 78) + note_h) / height,
+                    yanchor="top", xref="container", x=0.005, xanchor="left", traceorder="normal",
+                    itemsizing="constant", font=dict(size=18 if talk else 12)),
+        xaxis=xaxis,
+        yaxis=dict(title=dict(text=label(LANES[lanes])), tickvals=list(range(n_lanes)),
+                   ticktext=[escape(short_lane(n)) for n in lane_names],  # an upload's lane name is user text
+                   range=[n_lanes - 0.5, -0.5 - band_rows * BAND_ROW - (0.4 if band_rows else 0)],
+                   showgrid=True, zeroline=False, automargin=True),
+    )
+    if len(frame_months) > 1:
+        layout.update(_replay_controls(frame_months, gl=gl, talk=talk, plot_h=height - top - bottom))
+    return _assemble(data, layout, _replay_frames(data_traces, frame_months), title=title, talk=talk, dark=dark,
+                     height=height, margin=dict(t=top, b=bottom, r=20))
+
+
+def _assemble(data: list, layout: dict, frames: list | None = None, *, title: str, talk: bool, dark: bool,
+              height: int, margin: dict) -> go.Figure:
+    """The figure from finished trace dicts and layout, in one step and without Plotly's per-property
+    validation (the builders' specs are validated by the unit tests), with the house style (`base_layout`)
+    under the chart's own layout and margins, as if they had been set one after the other."""
+    spec = {"data": data, "layout": layout}
+    if frames:
+        spec["frames"] = frames
+    if talk:  # talk mode also restyles the traces: the house style is applied to the figure itself
+        fig = go.Figure(spec, _validate=VALIDATE)
+        base_layout(fig, title=title, talk=talk, dark=dark, height=height)
+        fig.update_layout(margin=margin)
+        return fig
+    # On screen `base_layout` sets layout properties only: take them from a figure it styled once (cached), so
+    # the figure is built in one pass instead of being updated property by property.
+    house = _house_layout(title, dark, height)
+    spec["layout"] = _merged(_merged(house.to_plotly_json() | {"template": house.template}, layout),
+                             {"margin": margin})
+    return go.Figure(spec, _validate=VALIDATE)
+
+
+@functools.lru_cache(maxsize=256)
+def _house_layout(title: str, dark: bool, height: int) -> go.Layout:
+    """The layout `base_layout` gives an empty screen figure (read-only: callers copy what they use)."""
+    probe = go.Figure()
+    base_layout(probe, title=title, talk=False, dark=dark, height=height)
+    return probe.layout
+
+
+def _merged(base: dict, top: dict) -> dict:
+    """`top` over `base`, nested dicts merged key by key (what an update of `base` with `top` does)."""
+    out = dict(base)
+    for key, value in top.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 BAND_ROW = 0.8  # height of one landmark-label row, in lanes
@@ -350,21 +538,46 @@ def short_lane(name: str, max_len: int = LANE_LABEL_MAX) -> str:
     return name[: max_len - 1].rstrip() + "…"
 
 
-def _landmark_rows(marks: pd.DataFrame, x_lo: pd.Timestamp, x_hi: pd.Timestamp, *,
+def _landmark_points(landmarks: pd.DataFrame | None, ids: np.ndarray, dates: np.ndarray, y: np.ndarray,
+                     size: np.ndarray) -> dict[str, np.ndarray]:
+    """The landmarks whose model is drawn, at that model's point, in date order (then by model id): arrays
+    model_id, label, release_dt, y, size. Empty (falsy) when none is drawn."""
+    if landmarks is None or not len(landmarks):
+        return {}
+    lm_ids = landmarks["model_id"].to_numpy(dtype=object)
+    _, first = np.unique(lm_ids.astype(str), return_index=True)
+    first = np.sort(first)  # the first entry per model, in file order
+    lm_ids, labels = lm_ids[first], landmarks["label"].to_numpy(dtype=object)[first]
+    hit = np.flatnonzero(pc.is_in(_strings(ids), value_set=_strings(lm_ids)).to_numpy(zero_copy_only=False))
+    mark_of = {m: k for k, m in enumerate(lm_ids)}
+    pairs = sorted((mark_of[ids[p]], p) for p in hit)  # every drawn point of a landmark's model gets its mark
+    pos = np.array([p for _, p in pairs], dtype=np.int64)
+    lm_ids = np.array([lm_ids[k] for k, _ in pairs], dtype=object)
+    labels = np.array([labels[k] for k, _ in pairs], dtype=object)
+    if not len(pos):
+        return {}
+    dt = dates[pos]
+    order = np.lexsort((lm_ids.astype(str), dt.astype("datetime64[ns]").view("int64")))
+    return {"model_id": lm_ids[order], "label": labels[order], "release_dt": dt[order], "y": y[pos][order],
+            "size": size[pos][order]}
+
+
+def _landmark_rows(marks: dict, x_lo: pd.Timestamp, x_hi: pd.Timestamp, *,
                    talk: bool) -> tuple[np.ndarray, np.ndarray]:
     """Text side ('right' of its line, or 'left' near the right edge) and a label row per landmark so
     labels do not overlap: greedy, in date order, with widths estimated from the text length."""
     plot_px = 1500.0 if talk else 640.0
     char_px = 11.0 if talk else 7.0
     span = max((x_hi - x_lo).days, 1)
-    x = ((marks["release_dt"] - x_lo).dt.days / span * plot_px).to_numpy(dtype="float64")
-    width = marks["label"].str.len().to_numpy(dtype="float64") * char_px + 12
+    days = (pd.DatetimeIndex(marks["release_dt"]) - x_lo).days
+    x = np.asarray(days, dtype="float64") / span * plot_px
+    width = np.array([len(str(t)) for t in marks["label"]], dtype="float64") * char_px + 12
     side = np.where(x + width > plot_px, "left", "right")
     lo = np.where(side == "right", x, x - width)
     hi = np.where(side == "right", x + width, x)
     row_end: list[float] = []
-    rows = np.zeros(len(marks), dtype=int)
-    for i in range(len(marks)):  # a handful of landmarks: a plain loop is clearest
+    rows = np.zeros(len(x), dtype=int)
+    for i in range(len(x)):  # a handful of landmarks: a plain loop is clearest
         for r, end in enumerate(row_end):
             if lo[i] > end + 6:
                 rows[i], row_end[r] = r, hi[i]
@@ -375,21 +588,29 @@ def _landmark_rows(marks: pd.DataFrame, x_lo: pd.Timestamp, x_hi: pd.Timestamp, 
     return side, rows
 
 
-def _add_replay(fig: go.Figure, data_traces: list, months: list[str], *, gl: bool, talk: bool,
-                plot_h: float) -> None:
+def _replay_frames(data_traces: list, months: list[str]) -> list[dict]:
     """Plotly frames (one per month): each frame hides the points not yet released by setting their y to
-    NaN, so hover data stays aligned and the frames stay small. Play button + month slider at the top."""
-    indices = [i for i, _, _, _ in data_traces]
-    frames = []
-    for m in months:
-        end = np.datetime64(month_end(m))
-        data = [cls(y=np.where(np.asarray(dts, dtype="datetime64[ns]") < end, ys, np.nan))
-                for _, dts, ys, cls in data_traces]
-        frames.append(go.Frame(name=m, data=data, traces=indices))
-    fig.frames = frames
+    NaN, so hover data stays aligned and the frames stay small. One comparison per trace for all months."""
+    if len(months) <= 1:
+        return []
+    ends = (pd.PeriodIndex(months, freq="M") + 1).to_timestamp().to_numpy(dtype="datetime64[ns]")  # month_end
+    indices = [i for i, *_ in data_traces]
+    per_trace = []
+    for _, dts, ys, kind, user in data_traces:
+        ys = np.asarray(ys, dtype="float64")
+        released = np.asarray(dts, dtype="datetime64[ns]")[None, :] < ends[:, None]  # NaT: never
+        hidden = np.where(released, ys[None, :], np.nan)
+        # the upload layer keeps plain arrays (it is one small trace); the catalog's travel as typed arrays
+        per_trace.append([{"type": kind, "y": row if user else _typed(row)} for row in hidden])
+    return [{"name": m, "data": [frames[k] for frames in per_trace], "traces": indices}
+            for k, m in enumerate(months)]
+
+
+def _replay_controls(months: list[str], *, gl: bool, talk: bool, plot_h: float) -> dict:
+    """Play button + month slider at the top of the plot, for the frames of `_replay_frames`."""
     anim = dict(mode="immediate", transition=dict(duration=0))
     y = 1 + 12 / max(plot_h, 1)  # just above the plot area, below the legend
-    fig.update_layout(
+    return dict(
         updatemenus=[dict(
             type="buttons", direction="left", showactive=False, x=0, xanchor="left", y=y, yanchor="bottom",
             pad=dict(t=0, b=0, r=0), font=dict(size=18 if talk else 12),
@@ -412,21 +633,98 @@ def _add_replay(fig: go.Figure, data_traces: list, months: list[str], *, gl: boo
 
 
 # ----------------------------------------------------------------------------- open vs closed frontier
+def _id_positions(keys, ids) -> np.ndarray | None:
+    """Each key's row in `ids` (-1 when absent); None when `ids` repeats a value. One Arrow hash table for
+    both: codes follow first occurrence, so unique ids get the codes 0..n-1 and a key's code is its row."""
+    n = len(ids)
+    encoded = pa.chunked_array([_strings(ids), _strings(keys)]).dictionary_encode()
+    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+                           + [np.zeros(0, dtype=np.int32)]).astype(np.int64)
+    if not np.array_equal(codes[:n], np.arange(n)):
+        return None
+    return np.where(codes[n:] < n, codes[n:], -1)
+
+
+class _RowView:
+    """Some rows of a table, read column by column as arrays (no copy of the other columns)."""
+
+    def __init__(self, df: pd.DataFrame, rows: np.ndarray) -> None:
+        self.df, self.rows = df, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, col: str) -> np.ndarray:
+        return self.df[col].to_numpy()[self.rows]
+
+    def frame(self) -> pd.DataFrame:
+        return self.df.iloc[self.rows]
+
+
+def _column(values: np.ndarray) -> pd.Series:
+    """A column that keeps the array's dtype (object text stays object: no inference to Arrow strings)."""
+    return pd.Series(values, dtype=values.dtype, copy=False)
+
+
+_BEST_COLUMNS = ["model_id", "value", "setting", "source_url", "self_reported", "name", "organization", "release_dt",
+                 "release_date", "open_weights"]
+
+
 def best_scores(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
                 higher_is_better: bool = True) -> pd.DataFrame:
     """One row per model of `models` with a score on `benchmark`: its best value (across settings), with the
-    setting, source and self-reported flag of that score, plus release date, name and open_weights."""
-    s = scores[scores["benchmark"] == benchmark]
-    s = s[s["model_id"].isin(models["id"]) & s["value"].notna()]
-    cols = ["model_id", "value", "setting", "source_url", "self_reported", "name", "organization", "release_dt",
-            "release_date", "open_weights"]
-    if s.empty:
-        return pd.DataFrame(columns=cols)
-    s = s.sort_values(["model_id", "value"], ascending=[True, not higher_is_better], kind="stable")
-    best = s.drop_duplicates("model_id")
-    out = best.merge(models[["id", "name", "organization", "release_dt", "release_date", "open_weights"]],
-                     left_on="model_id", right_on="id", how="inner")
-    return out[cols].reset_index(drop=True)
+    setting, source and self-reported flag of that score, plus release date, name and open_weights.
+    Rows in model id order; of equal best values, the first listed."""
+    return _best_scores(models, scores, benchmark, higher_is_better=higher_is_better)[0]
+
+
+def _best_per_model(value: np.ndarray, model_rank: np.ndarray, *, higher_is_better: bool) -> np.ndarray:
+    """Positions of each model's best value, in model order (of equal best values, the first listed)."""
+    o = np.lexsort((-value if higher_is_better else value, model_rank))  # stable
+    first = np.ones(len(o), dtype=bool)
+    first[1:] = model_rank[o][1:] != model_rank[o][:-1]
+    return o[first]
+
+
+def _best_scores(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *, higher_is_better: bool,
+                 among: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """`best_scores` of the models at positions `among` (None: all), and each row's position in `among`
+    (None when those models repeat an id)."""
+    if among is not None:
+        if len(among) != len(models):  # (a view of some rows, without copying the table's text columns)
+            models = _RowView(models, among)
+    value = scores["value"].to_numpy(dtype="float64")
+    rows = np.flatnonzero((scores["benchmark"].to_numpy(dtype=object) == benchmark) & ~np.isnan(value))
+    if not len(rows) or not len(models):
+        return pd.DataFrame(columns=_BEST_COLUMNS), np.zeros(0, dtype=np.int64)
+    model_ids = scores["model_id"].to_numpy(dtype=object)[rows]
+    at = _id_positions(model_ids, models["id"])
+    if at is None:  # (uploads may repeat a catalog id): a join keeps every match
+        models = models.frame() if isinstance(models, _RowView) else models
+        s = scores.iloc[rows]
+        s = s[s["model_id"].isin(models["id"])]
+        best = s.iloc[_best_per_model(s["value"].to_numpy(dtype="float64"), _text_ranks(s["model_id"]),
+                                      higher_is_better=higher_is_better)]
+        out = best.merge(models[["id", *_BEST_COLUMNS[5:]]], left_on="model_id", right_on="id", how="inner")
+        return out[_BEST_COLUMNS].reset_index(drop=True), None
+    found = at >= 0
+    rows, at, model_ids = rows[found], at[found], model_ids[found]
+    if not len(rows):
+        return pd.DataFrame(columns=_BEST_COLUMNS), np.zeros(0, dtype=np.int64)
+    pick = _best_per_model(value[rows], _text_ranks(model_ids), higher_is_better=higher_is_better)
+    rows, at = rows[pick], at[pick]
+    out = {c: _column(scores[c].to_numpy()[rows]) for c in _BEST_COLUMNS[:5]}
+    out.update({c: _column(np.asarray(models[c])[at]) for c in _BEST_COLUMNS[5:]})
+    return pd.DataFrame(out), at
+
+
+def _record_positions(dt: np.ndarray, signed: np.ndarray, model_rank: np.ndarray) -> np.ndarray:
+    """Positions of the running-best records in date order (`signed`: larger is better; ties on a date:
+    the best of that date, then by model id)."""
+    o = np.lexsort((model_rank, -signed, dt))
+    v = signed[o]
+    prev = np.concatenate([[-np.inf], np.maximum.accumulate(v)[:-1]])
+    return o[v > prev]
 
 
 def frontier_records(points: pd.DataFrame, *, higher_is_better: bool = True) -> pd.DataFrame:
@@ -434,54 +732,77 @@ def frontier_records(points: pd.DataFrame, *, higher_is_better: bool = True) -> 
     if points.empty:
         return points.iloc[0:0]
     sign = 1.0 if higher_is_better else -1.0
-    p = points.assign(_v=points["value"].astype("float64") * sign)
-    p = p.sort_values(["release_dt", "_v", "model_id"], ascending=[True, False, True], kind="stable")
-    prev = p["_v"].cummax().shift(1, fill_value=-np.inf)
-    return p[p["_v"] > prev].drop(columns="_v").reset_index(drop=True)
+    pos = _record_positions(points["release_dt"].to_numpy(dtype="datetime64[ns]").view("int64"),
+                            points["value"].to_numpy(dtype="float64") * sign, _text_ranks(points["model_id"]))
+    return points.iloc[pos].reset_index(drop=True)
 
 
 def frontier_lags(points: pd.DataFrame, *, higher_is_better: bool = True) -> pd.DataFrame:
     """For each closed-model record: the first open-weight model (by release date) that matched or beat it,
     and the months in between (0 when open weights were already there; NA = not yet matched)."""
+    closed = frontier_records(points[~points["open_weights"].astype(bool)], higher_is_better=higher_is_better)
+    return _lags(points, closed, higher_is_better=higher_is_better)
+
+
+def _lags(points: pd.DataFrame, closed: pd.DataFrame, *, higher_is_better: bool,
+          model_rank: np.ndarray | None = None) -> pd.DataFrame:
+    """`frontier_lags` given the closed records (and, if known, the points' model id ranks)."""
     cols = ["closed_model", "closed_date", "closed_value", "open_model", "open_date", "open_value",
             "lag_months", "matched"]
-    closed = frontier_records(points[~points["open_weights"].astype(bool)], higher_is_better=higher_is_better)
     if closed.empty:
         return pd.DataFrame(columns=cols)
-    opened = points[points["open_weights"].astype(bool)].sort_values(["release_dt", "model_id"], kind="stable")
-    ov, cv = opened["value"].to_numpy(dtype="float64"), closed["value"].to_numpy(dtype="float64")
+    dates, value = points["release_dt"].to_numpy(), points["value"].to_numpy(dtype="float64")
+    opened = np.flatnonzero(points["open_weights"].astype(bool).to_numpy())
+    rank = _text_ranks(points["model_id"].to_numpy(dtype=object)[opened]) if model_rank is None else model_rank[opened]
+    order = opened[np.lexsort((rank, dates[opened].astype("datetime64[ns]").view("int64")))]  # by date, then id
+    ov = value[order]
+    cv = closed["value"].to_numpy(dtype="float64")
+    closed_date = closed["release_dt"].to_numpy()
     beats = (ov[None, :] >= cv[:, None]) if higher_is_better else (ov[None, :] <= cv[:, None])
     matched = beats.any(axis=1) if len(ov) else np.zeros(len(cv), dtype=bool)
-    first = beats.argmax(axis=1) if len(ov) else np.zeros(len(cv), dtype=int)
-    out = pd.DataFrame({"closed_model": closed["name"].to_numpy(), "closed_date": closed["release_dt"].to_numpy(),
-                        "closed_value": cv, "matched": matched})
     if len(ov):
-        hit = opened.iloc[first]
-        out["open_model"] = np.where(matched, hit["name"].to_numpy(dtype=object), None)
-        out["open_date"] = pd.Series(hit["release_dt"].to_numpy()).where(matched)
-        out["open_value"] = np.where(matched, hit["value"].to_numpy(dtype="float64"), np.nan)
+        hit = order[beats.argmax(axis=1)]
+        open_model = np.where(matched, points["name"].to_numpy(dtype=object)[hit], None)
+        open_date = np.where(matched, dates[hit], np.datetime64("NaT"))
+        open_value = np.where(matched, value[hit], np.nan)
+        cd, od = pd.DatetimeIndex(closed_date), pd.DatetimeIndex(open_date)  # whole calendar months between
+        lag = np.asarray((od.year - cd.year) * 12 + (od.month - cd.month), dtype="float64")
+        months = pd.array(np.where(matched, np.maximum(np.nan_to_num(lag, nan=0), 0), 0), dtype="Int64")
+        months[~matched] = pd.NA
     else:
-        out["open_model"], out["open_date"], out["open_value"] = None, pd.NaT, np.nan
-    out["open_date"] = pd.to_datetime(out["open_date"])
-    lag = _months_between(out["closed_date"], out["open_date"])
-    out["lag_months"] = pd.array(np.where(matched, np.maximum(np.nan_to_num(lag, nan=0), 0), 0), dtype="Int64")
-    out.loc[~out["matched"], "lag_months"] = pd.NA
-    return out[cols]
+        open_model = np.full(len(cv), None, dtype=object)
+        open_date = np.full(len(cv), np.datetime64("NaT"), dtype=closed_date.dtype)
+        open_value = np.full(len(cv), np.nan)
+        months = pd.array([pd.NA] * len(cv), dtype="Int64")
+    return pd.DataFrame({"closed_model": closed["name"].to_numpy(), "closed_date": closed_date,
+                         "closed_value": cv, "open_model": open_model, "open_date": open_date,
+                         "open_value": open_value, "lag_months": months, "matched": matched}, columns=cols)
 
 
 def frontier_benchmarks(models: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """Benchmarks that have dated scores for both open-weight and closed models: id, n_open, n_closed
     (distinct models), most models first."""
-    dated = models[models["release_dt"].notna()][["id", "open_weights"]]
-    s = scores[scores["value"].notna()].merge(dated, left_on="model_id", right_on="id", how="inner")
-    if s.empty:
-        return pd.DataFrame(columns=["benchmark", "n_open", "n_closed"])
-    s = s.drop_duplicates(["benchmark", "model_id"])
-    counts = s.groupby("benchmark")["open_weights"].agg(n_open="sum", n_closed=lambda x: int((~x).sum()))
-    counts = counts[(counts["n_open"] > 0) & (counts["n_closed"] > 0)].reset_index()
-    counts["n_open"] = counts["n_open"].astype(int)
-    counts["_n"] = counts["n_open"] + counts["n_closed"]
-    return counts.sort_values(["_n", "benchmark"], ascending=[False, True]).drop(columns="_n").reset_index(drop=True)
+    cols = ["benchmark", "n_open", "n_closed"]
+    dated = models[models["release_dt"].notna().to_numpy()]
+    s = scores[scores["value"].notna().to_numpy()]
+    at = _id_positions(s["model_id"], dated["id"]) if len(s) and len(dated) else np.zeros(0, dtype=np.int64)
+    if at is None:  # (repeated model ids): the first model row of an id counts, as a join would keep it first
+        at = pc.index_in(_strings(s["model_id"]), value_set=_strings(dated["id"])).fill_null(-1)
+        at = at.to_numpy(zero_copy_only=False).astype(np.int64)
+    found = at >= 0
+    if not found.any():
+        return pd.DataFrame(columns=cols)
+    bench, names = pd.factorize(s["benchmark"].to_numpy(dtype=object)[found])
+    pair = np.sort(bench.astype(np.int64) * len(dated) + at[found])
+    pair = pair[np.concatenate([[True], pair[1:] != pair[:-1]])]  # distinct (benchmark, model) (np.unique is slow)
+    pair_bench, pair_model = pair // len(dated), pair % len(dated)
+    is_open = dated["open_weights"].astype(bool).to_numpy()[pair_model]
+    n_open = np.bincount(pair_bench, weights=is_open, minlength=len(names)).astype(np.int64)
+    n_all = np.bincount(pair_bench, minlength=len(names)).astype(np.int64)
+    counts = pd.DataFrame({"benchmark": np.asarray(names, dtype=object), "n_open": n_open, "n_closed": n_all - n_open})
+    counts = counts[(counts["n_open"] > 0) & (counts["n_closed"] > 0)]
+    order = np.lexsort((_text_ranks(counts["benchmark"]), -(counts["n_open"] + counts["n_closed"]).to_numpy()))
+    return counts.iloc[order].reset_index(drop=True)
 
 
 def _step(records: pd.DataFrame, until: pd.Timestamp) -> tuple[list, list]:
@@ -491,14 +812,25 @@ def _step(records: pd.DataFrame, until: pd.Timestamp) -> tuple[list, list]:
 
 
 def _score_hover(points: pd.DataFrame) -> np.ndarray:
-    setting = points["setting"].fillna("setting not stated").astype(object)
-    rep = np.where(points["self_reported"].fillna(True).astype(bool), "self-reported", "independent")
-    return np.column_stack([points["name"].astype(object), points["release_date"].fillna("?").astype(object),
-                            setting, rep.astype(object), points["source_url"].fillna("no source").astype(object)])
+    out = np.empty((len(points), 5), dtype=object)
+    out[:, 0] = points["name"].to_numpy(dtype=object)
+    out[:, 1] = _text(points["release_date"], "?")
+    out[:, 2] = _text(points["setting"], "setting not stated")
+    reported = points["self_reported"].astype(object).where(points["self_reported"].notna(), True)
+    out[:, 3] = np.where(reported.astype(bool).to_numpy(), "self-reported", "independent")
+    out[:, 4] = _text(points["source_url"], "no source")
+    return out
 
 
 SCORE_HOVER = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{y:.4g} · %{customdata[2]} · %{customdata[3]}<br>"
                "<span style='font-size:11px'>Source: %{customdata[4]}</span><extra></extra>")
+def _released_rows(models: pd.DataFrame, asof: str | None) -> np.ndarray:
+    """Positions of `released_by(models, asof)`'s rows."""
+    released = models["release_dt"]
+    keep = released.notna().to_numpy()
+    if asof:
+        keep = keep & (released < month_end(asof)).to_numpy()
+    return np.flatnonzero(keep)
 
 
 def frontier_points(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *, asof: str | None = None,
@@ -506,13 +838,24 @@ def frontier_points(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, 
     """The scored models the frontier uses (best score per model, released by `asof`) and what it leaves
     out. A date known only to the year would sit on 1 January: too early to claim "first to reach"
     anything, so those models are left out (and counted)."""
-    name = bench_name or benchmark
-    dated = released_by(models, asof)
-    year_only = (dated["release_precision"].eq("year") if "release_precision" in dated
-                 else pd.Series(False, index=dated.index))
-    scored = best_scores(dated, scores, benchmark, higher_is_better=higher_is_better)
-    points = scored[~scored["model_id"].isin(dated.loc[year_only, "id"])].reset_index(drop=True)
-    hidden = {f"no {name} score": int((~dated["id"].isin(scored["model_id"])).sum()),
+    return _frontier_points(models, _released_rows(models, asof), scores, benchmark,
+                            higher_is_better=higher_is_better, name=bench_name or benchmark)
+
+
+def _frontier_points(models: pd.DataFrame, dated: np.ndarray, scores: pd.DataFrame, benchmark: str, *,
+                     higher_is_better: bool, name: str) -> tuple[pd.DataFrame, dict]:
+    """`frontier_points` of the models at positions `dated`."""
+    year_only = (_text(models["release_precision"], "")[dated] == "year" if "release_precision" in models
+                 else np.zeros(len(dated), dtype=bool))
+    scored, at = _best_scores(models, scores, benchmark, higher_is_better=higher_is_better, among=dated)
+    if at is not None:  # one row per dated model with a score
+        points = scored[~year_only[at]].reset_index(drop=True)
+        no_score = len(dated) - len(scored)
+    else:
+        ids = models["id"].iloc[dated]
+        points = scored[~scored["model_id"].isin(ids[year_only])].reset_index(drop=True)
+        no_score = int((~ids.isin(scored["model_id"])).sum())
+    hidden = {f"no {name} score": no_score,
               "date known only to the year": len(scored) - len(points),
               "no release date": int(models["release_dt"].isna().sum())}
     return points, hidden
@@ -523,55 +866,91 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
                          talk: bool = False, dark: bool = False) -> go.Figure:
     """Step lines of the running best `benchmark` score of open-weight and of closed models over time, all
     scored models as faint dots, and for each closed record a dotted segment to the first open-weight model
-    that matched it, labelled with the months in between (or 'not yet matched' up to `asof`)."""
+    that matched it, labelled with the months in between (or 'not yet matched' up to `asof`).
+
+    Past `HOVER_LIMIT` scored models, the dots of the `HOVER_LIMIT` best scores (ties by model id) keep their
+    hover card and the others are drawn the same without one (`scale.plain_trace`); every record keeps its
+    card on its "new best" marker. The subtitle and `meta["unlabelled"]` say how many are unlabelled."""
+    return frontier_view(models, scores, benchmark, asof=asof, bench_name=bench_name, unit=unit,
+                         higher_is_better=higher_is_better, talk=talk, dark=dark)[0]
+
+
+def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *, asof: str | None = None,
+                  bench_name: str | None = None, unit: str | None = None, higher_is_better: bool = True,
+                  talk: bool = False, dark: bool = False) -> tuple[go.Figure, pd.DataFrame]:
+    """`open_closed_frontier` and its lag table (`frontier_lags` of the catalog's points: uploads never
+    count), computed together so a page that shows both finds the points once."""
     name = bench_name or benchmark
-    dated = released_by(models, asof)
-    points, hidden = frontier_points(models, scores, benchmark, asof=asof, higher_is_better=higher_is_better,
-                                     bench_name=name)
+    dated = _released_rows(models, asof)  # positions: the table's text columns are not copied
+    points, hidden = _frontier_points(models, dated, scores, benchmark, higher_is_better=higher_is_better,
+                                      name=name)
     # Uploaded models (column `user`) with a score are drawn as one "Your models" layer, but the step lines,
     # records and lags are the catalog's alone: an upload never moves the open or the closed frontier. They
     # still count in `hidden` (an upload without a score is left out like any model).
-    user_ids = models.loc[user_mask(models), "id"]
-    mine = points["model_id"].isin(user_ids).to_numpy() if len(user_ids) else np.zeros(len(points), dtype=bool)
+    user_ids = models["id"].to_numpy(dtype=object)[user_mask(models)]
+    mine = (pc.is_in(_strings(points["model_id"]), value_set=_strings(user_ids)).to_numpy(zero_copy_only=False)
+            if len(user_ids) and len(points) else np.zeros(len(points), dtype=bool))
     mine_points = points[mine]
     if mine.any():
         points = points[~mine].reset_index(drop=True)
-    months = month_options(dated)
-    asof = asof or (months[-1] if months else None)
+    dated_dt = models["release_dt"].iloc[dated]
+    if not asof and len(dated):  # the last month with a release (month_options' last entry)
+        asof = dated_dt.max().strftime("%Y-%m")
     until = month_end(asof) - pd.Timedelta(days=1) if asof else None
-    lags = frontier_lags(points, higher_is_better=higher_is_better)
-    fig = go.Figure()
+    is_open = points["open_weights"].astype(bool).to_numpy()
     meta = {"hidden": hidden, "benchmark": benchmark, "asof": asof, "n_open": int(points["open_weights"].sum()),
-            "n_closed": int((~points["open_weights"].astype(bool)).sum()), "lags": []}
+            "n_closed": int((~is_open).sum()), "lags": []}
     if len(mine_points):  # (absent without uploads: the catalog-only meta is unchanged)
         meta["user"] = {"shown": len(mine_points), "in_frontier": False}
-    for is_open, group_name, color in ((True, "Open weights", OPEN_COLOR), (False, "Closed", CLOSED_COLOR)):
-        grp = points[points["open_weights"].astype(bool) == is_open]
-        if grp.empty:
+    # Large view: the best scores keep their hover card (all of them up to HOVER_LIMIT; scale.hover_split's rule).
+    is_plain = ~_top_rows(points["value"], points["model_id"], ascending=not higher_is_better)
+    n_plain = int(is_plain.sum())
+    # WebGL draws above SVG: with WebGL dots, the lines and records are WebGL too, so they stay on top.
+    kind = "scattergl" if n_plain else "scatter"
+    data: list = []
+    dates, value = points["release_dt"].to_numpy(), points["value"].to_numpy(dtype="float64")
+    dt = dates.astype("datetime64[ns]").view("int64")
+    signed = value * (1.0 if higher_is_better else -1.0)
+    model_rank = np.arange(len(points))  # points come in model id order (best_scores)
+    closed_records = points.iloc[0:0]
+    for opened, group_name, color in ((True, "Open weights", OPEN_COLOR), (False, "Closed", CLOSED_COLOR)):
+        in_group = is_open == opened
+        if not in_group.any():
             continue
-        fig.add_trace(go.Scatter(
-            x=grp["release_dt"], y=grp["value"].astype("float64"), mode="markers", name=f"{group_name}: each model",
-            legendgroup=group_name, legendrank=2, marker=dict(color=color, size=6, opacity=0.35),
-            customdata=_score_hover(grp), hovertemplate=SCORE_HOVER))
-        rec = frontier_records(grp, higher_is_better=higher_is_better)
+        at = np.flatnonzero(in_group)
+        rec = points.iloc[at[_record_positions(dt[at], signed[at], model_rank[at])]].reset_index(drop=True)
+        if not opened:
+            closed_records = rec
+        dots = dict(color=color, size=6, opacity=0.35)
+        rest = np.flatnonzero(in_group & is_plain)
+        if len(rest):
+            data.append(plain_trace(dates[rest], value[rest], name=f"{group_name}: each model",
+                                    legendgroup=group_name, marker=dots))
+        named = np.flatnonzero(in_group & ~is_plain)
+        if len(named):
+            data.append(dict(type=kind, x=dates[named], y=value[named], mode="markers",
+                             name=f"{group_name}: each model", legendgroup=group_name, legendrank=2, marker=dots,
+                             customdata=_score_hover(points.iloc[named]), hovertemplate=SCORE_HOVER))
+        else:  # every dot of this group is unlabelled: a legend entry of its own
+            data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=f"{group_name}: each model",
+                             legendgroup=group_name, legendrank=2, marker=dots, hoverinfo="skip"))
         x, y = _step(rec, until)
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=dict(color=color, width=3, shape="hv"),
-                                 name=f"{group_name}: best so far", legendgroup=group_name, legendrank=1,
-                                 hoverinfo="skip"))
-        fig.add_trace(go.Scatter(
-            x=rec["release_dt"], y=rec["value"].astype("float64"), mode="markers", name=f"{group_name}: new best",
-            legendgroup=group_name, showlegend=False,
-            marker=dict(color=color, size=10, line=dict(width=1.5, color="white")),
-            customdata=_score_hover(rec), hovertemplate=SCORE_HOVER))
+        data.append(dict(type=kind, x=x, y=y, mode="lines", line=dict(color=color, width=3, shape="hv"),
+                         name=f"{group_name}: best so far", legendgroup=group_name, legendrank=1, hoverinfo="skip"))
+        data.append(dict(type=kind, x=_dates(rec["release_dt"]), y=rec["value"].to_numpy(dtype="float64"),
+                         mode="markers", name=f"{group_name}: new best", legendgroup=group_name, showlegend=False,
+                         marker=dict(color=color, size=10, line=dict(width=1.5, color="white")),
+                         customdata=_score_hover(rec), hovertemplate=SCORE_HOVER))
 
+    lags = _lags(points, closed_records, higher_is_better=higher_is_better, model_rank=model_rank)
     # The lag: a dotted bracket just under the closed record's level, from the closed model to its open
     # match (or to the as-of date), labelled in months. Offset so it does not hide the closed step line.
-    values = points["value"].astype("float64")
-    offset = 0.025 * float(values.max() - values.min()) if len(values) > 1 else 0.5
+    offset = 0.025 * float(value.max() - value.min()) if len(value) > 1 else 0.5
     offset = offset if higher_is_better else -offset
     seg_x: list = []
     seg_y: list = []
-    for row in lags.itertuples(index=False):
+    annotations: list[dict] = []
+    for row in lags.itertuples(index=False):  # one row per closed record: a handful
         meta["lags"].append({"closed": row.closed_model, "open": row.open_model if row.matched else None,
                              "months": None if pd.isna(row.lag_months) else int(row.lag_months)})
         end = row.open_date if row.matched else until
@@ -582,12 +961,13 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
         seg_x += [row.closed_date, row.closed_date, end, end, None]
         seg_y += [y0, y1, y1, y0 if row.matched else y1, None]
         mid = row.closed_date + (end - row.closed_date) / 2
-        fig.add_annotation(x=mid, y=y1, text=text, showarrow=False, yanchor="top" if higher_is_better else "bottom",
-                           yshift=-1 if higher_is_better else 1, font=dict(size=16 if talk else 11, color=LAG_COLOR),
-                           bgcolor="rgba(14,17,23,0.75)" if dark else "rgba(255,255,255,0.8)")
+        annotations.append(dict(x=mid, y=y1, text=text, showarrow=False,
+                                yanchor="top" if higher_is_better else "bottom", yshift=-1 if higher_is_better else 1,
+                                font=dict(size=16 if talk else 11, color=LAG_COLOR),
+                                bgcolor="rgba(14,17,23,0.75)" if dark else "rgba(255,255,255,0.8)"))
     if seg_x:
-        fig.add_trace(go.Scatter(x=seg_x, y=seg_y, mode="lines", name="Months until open weights matched",
-                                 line=dict(color=LAG_COLOR, width=1.5, dash="dot"), hoverinfo="skip", legendrank=3))
+        data.append(dict(type=kind, x=seg_x, y=seg_y, mode="lines", name="Months until open weights matched",
+                         line=dict(color=LAG_COLOR, width=1.5, dash="dot"), hoverinfo="skip", legendrank=3))
     if len(mine_points):
         mine_values = mine_points["value"].astype("float64")
         lines = [[org if isinstance(org, str) else "", f"Released {date}",
@@ -596,33 +976,41 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
                  for org, date, v, setting, ow in zip(
                      mine_points["organization"], mine_points["release_date"].fillna("?"), mine_values,
                      mine_points["setting"], mine_points["open_weights"].astype(bool), strict=True)]
-        fig.add_trace(user_trace(mine_points["release_dt"], mine_values.to_numpy(), mine_points["name"],
-                                 hover_lines=lines, size=14 if talk else 11, talk=talk))
+        data.append(user_trace(_dates(mine_points["release_dt"]), mine_values.to_numpy(), mine_points["name"],
+                               hover_lines=lines, size=14 if talk else 11, talk=talk, gl=bool(n_plain)))
 
     title = f"Open vs closed frontier: best {name} score so far" + (f", as of {asof}" if asof else "")
-    height = 1080 if talk else 540
-    base_layout(fig, title=title, talk=talk, dark=dark, height=height)
+    note = unlabelled_note(n_plain, len(points), "the best scores; every new best keeps its card")
+    note_h = (32 if talk else 18) if note else 0  # one more subtitle line
+    height = 1080 if talk else 540 + note_h
     n_hidden = sum(hidden.values())
-    parts = [f"{len(points)} models with a dated {name} score"
+    parts = [f"{len(points):,} models with a dated {name} score"
              + (f" (+ {len(mine_points)} of yours, ★, not in the frontier)" if len(mine_points) else "")]
     if n_hidden:
-        parts.append(f"{n_hidden} hidden (" + ", ".join(f"{v} {k}" for k, v in hidden.items() if v) + ")")
+        parts.append(f"{n_hidden:,} hidden (" + ", ".join(f"{v:,} {k}" for k, v in hidden.items() if v) + ")")
     subtitle = (" · ".join(parts) + ".<br>Best score per model across settings; mostly self-reported, "
-                "so scores are not strictly comparable.")
-    fig.update_layout(
-        title=dict(subtitle_text=subtitle, yref="container", y=1 - 8 / height, yanchor="top"),
-        meta=meta, hovermode="closest", margin=dict(t=250 if talk else 125, r=20),
-        legend=dict(orientation="h", yref="container", y=1 - (150 if talk else 78) / height, yanchor="top",
-                    xref="container", x=0.005, xanchor="left", traceorder="normal",
-                    font=dict(size=18 if talk else 12)))
-    y_title = name + (f" ({unit})" if unit else "")
-    fig.update_yaxes(title_text=y_title)
-    fig.update_xaxes(title_text=label("release_date"))
-    first = dated["release_dt"].min()
+                "so scores are not strictly comparable.") + (f"<br>{note}." if note else "")
+    if n_plain:
+        meta["unlabelled"] = n_plain
+        meta["unlabelled_note"] = note
+    xaxis: dict = dict(title=dict(text=label("release_date")))
+    first = dated_dt.min()
     if until is not None and pd.notna(first):  # same time span as the releases chart, even if scores are few
-        fig.update_xaxes(range=[first.to_period("M").to_timestamp() - pd.Timedelta(days=20),
-                                until + pd.Timedelta(days=10)])
+        xaxis["range"] = [first.to_period("M").to_timestamp() - pd.Timedelta(days=20), until + pd.Timedelta(days=10)]
+    if n_plain:
+        xaxis["type"] = "date"  # plain traces hold epoch milliseconds: the axis must not guess "linear"
+    layout = dict(
+        title=dict(subtitle=dict(text=subtitle), yref="container", y=1 - 8 / height, yanchor="top"),
+        meta=meta, hovermode="closest",
+        legend=dict(orientation="h", yref="container", y=1 - ((150 if talk else 78) + note_h) / height,
+                    yanchor="top", xref="container", x=0.005, xanchor="left", traceorder="normal",
+                    font=dict(size=18 if talk else 12)),
+        xaxis=xaxis, yaxis=dict(title=dict(text=name + (f" ({unit})" if unit else ""))))
+    if annotations:
+        layout["annotations"] = annotations
+    fig = _assemble(data, layout, title=title, talk=talk, dark=dark, height=height,
+                    margin=dict(t=(250 if talk else 125) + note_h, r=20))
     if points.empty and mine_points.empty:
         fig.add_annotation(text=f"No dated {name} scores for these models", showarrow=False, xref="paper",
                            yref="paper", x=0.5, y=0.5, font=dict(size=16, color=UNKNOWN_COLOR))
-    return fig
+    return fig, lags

@@ -14,6 +14,7 @@ from components.catalog.fields import label
 from components.catalog.frame import release_timestamp, scores_frame, to_frame
 from components.catalog.loader import load_catalog
 from components.charts import timeline as tl
+from components.charts.figure_data import values
 from components.charts.style import TIER_COLORS, TIER_LABELS, WEIGHTS_LABELS
 from tests.conftest import FIXTURE_CATALOG
 
@@ -58,6 +59,11 @@ def trace(fig, name):
 
 def ids_in(t) -> list[str]:
     return [c[0] for c in t.customdata]
+
+
+def ys(v) -> np.ndarray:
+    """y values as floats, whether an array or a base64 typed array (the Replay frames carry those)."""
+    return values(v).astype(float)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -189,11 +195,11 @@ def test_frames_replay_month_by_month_and_end_on_the_asof_state(models):
     by_name = {f.name: f for f in fig.frames}
     for month, visible in (("2023-06", 0), ("2023-07", 2)):
         f = by_name[month]
-        y = np.asarray(f.data[list(f.traces).index(cond_idx)].y, dtype=float)
+        y = ys(f.data[list(f.traces).index(cond_idx)].y)
         assert int(np.isfinite(y).sum()) == visible
     last = by_name["2023-07"]
     for t_idx, t in zip(last.traces, last.data):
-        np.testing.assert_allclose(np.asarray(t.y, dtype=float), np.asarray(fig.data[t_idx].y, dtype=float))
+        np.testing.assert_allclose(ys(t.y), ys(fig.data[t_idx].y))
 
 
 def test_landmarks_are_drawn_from_data_and_missing_ones_are_skipped(models):
@@ -341,7 +347,7 @@ def test_close_landmarks_get_separate_label_rows_and_replay_with_their_models(mo
     by_name = {f.name: f for f in fig.frames}
     for month, shown in (("2023-06", 0), ("2023-07", 2), ("2023-12", 3)):
         f = by_name[month]
-        y = np.asarray(f.data[list(f.traces).index(idx)].y, dtype=float)
+        y = ys(f.data[list(f.traces).index(idx)].y)
         assert int(np.isfinite(y).sum()) == shown
 
 
