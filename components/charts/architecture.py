@@ -39,6 +39,7 @@ from .style import (
     WEIGHTS_COLORS,
     WEIGHTS_LABELS,
     base_layout,
+    merged_dict,
 )
 from .user_layer import user_mask, user_trace
 
@@ -279,14 +280,6 @@ def _house(title: str, talk: bool, dark: bool, height: int) -> tuple[dict, dict[
     return stub.layout.to_plotly_json(), traces
 
 
-def _merged_dict(base: dict, top: dict) -> dict:
-    """`base` updated by `top`, nested dicts merged (top wins), neither changed."""
-    out = dict(base)
-    for k, v in top.items():
-        out[k] = _merged_dict(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
 def _fresh(value):
     """Nested dicts and lists copied, each one its own object (arrays and scalars are shared: never changed)."""
     if isinstance(value, dict):
@@ -304,14 +297,14 @@ def _figure(traces: list[dict], layout: dict, *, title: str, talk: bool, dark: b
     validated as usual. A large view says in its subtitle how many points it left unlabelled (and
     layout.meta["unlabelled"])."""
     house, house_traces = _house(title, talk, dark, height)
-    layout = _merged_dict(house, {k: v for k, v in layout.items() if k != "annotations" or v})
+    layout = merged_dict(house, {k: v for k, v in layout.items() if k != "annotations" or v})
     note = unlabelled_note(n_plain, n_total, LABEL_RULE)
     if note:
         subtitle = {"text": note, **({"font": {"size": 16}} if talk else {})}  # one line on a slide, too
-        layout = _merged_dict(layout, {"title": {"subtitle": subtitle},
+        layout = merged_dict(layout, {"title": {"subtitle": subtitle},
                                        "margin": {"t": house["margin"]["t"] + (40 if talk else 22)}})
     # base_layout's trace properties win over the builder's, as when it ran after the traces were added
-    traces = [_merged_dict(t, house_traces.get(t.get("type", "scatter"), {})) for t in traces]
+    traces = [merged_dict(t, house_traces.get(t.get("type", "scatter"), {})) for t in traces]
     # Unvalidated, Plotly keeps the dicts it is given: no two properties may share one (slide_style scales a font
     # or marker size in place, and a shared dict would be scaled once per user), nor share one with the cache.
     fig = go.Figure({"data": _fresh(traces), "layout": _fresh(layout)}, _validate=False)

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from components.catalog.fields import label
 
-from .style import OKABE_ITO, TIER_COLORS, TIER_LABELS, base_layout
+from .style import OKABE_ITO, TIER_COLORS, TIER_LABELS, base_layout, set_layout
 
 # ---------------------------------------------------------------------------------------------- meanings
 
@@ -67,25 +67,6 @@ COMMERCIAL_OK = ("yes", "conditional")
 TIER_ORDER = ["permissive", "conditional", "non_commercial", "research_only", "proprietary"]
 EXCERPT_CHARS = 180
 WRAP = 60
-
-
-def _merged(base: dict, extra: dict) -> dict:
-    out = dict(base)
-    for k, v in extra.items():
-        out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
-def _set_layout(fig: go.Figure, props: dict) -> go.Figure:
-    """fig.update_layout(**props) for a builder's last word on the layout, without Plotly's update machinery
-    (batched relayout and property-path parsing cost ~20 ms a call, a fifth of a curated page's rerun): each
-    top-level property is assigned once, its dicts merged into what base_layout already set."""
-    layout = fig.layout
-    for key, value in props.items():
-        if isinstance(value, dict) and layout[key] is not None and hasattr(layout[key], "to_plotly_json"):
-            value = _merged(layout[key].to_plotly_json(), value)
-        layout[key] = value
-    return fig
 
 
 def _tri(value) -> bool | None:
@@ -508,7 +489,7 @@ def license_matrix(models: pd.DataFrame, licenses: pd.DataFrame, cells: pd.DataF
     base_layout(fig, title=title, talk=talk, dark=dark, height=height)  # (talk: thicker legend-key outlines)
     hidden = left_out(models, licenses, commercial_only=commercial_only)
     note = left_out_text(hidden) or "Every model in view is shown."
-    return _set_layout(fig, dict(
+    return set_layout(fig, dict(
         title=dict(subtitle=dict(text=note)),
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top", traceorder="normal"),
         margin=dict(t=190 if talk else 120, b=130 if talk else 95, l=10, r=10),
@@ -630,7 +611,7 @@ def releases_by_tier(models: pd.DataFrame, *, freq: str = "quarter", landmark: L
                 x=where, y=float(totals[where]), text=f"{html.escape(landmark.label)} ({when}):<br>"
                 "commercial use allowed", showarrow=True, arrowhead=2, ax=0, ay=-50, align="center",
                 bgcolor="rgba(255,255,255,0.85)", font=dict(size=18 if talk else 12), name="landmark")]
-    return _set_layout(fig, layout)
+    return set_layout(fig, layout)
 
 
 __all__ = [

@@ -23,8 +23,22 @@ import plotly.graph_objects as go
 from components.catalog.fields import FIELDS
 
 from .scale import HOVER_LIMIT, hover_split, plain_trace, unlabelled_note
-from .style import ARCH_SYMBOLS, OKABE_ITO, TIER_COLORS, TIER_LABELS, base_layout
-from .user_layer import NOT_IN_FRONTIER, USER_NAME, USER_OUTLINE, USER_SIZE, user_mask, user_trace
+from .style import (
+    ARCH_SYMBOLS,
+    OKABE_ITO,
+    TIER_COLORS,
+    TIER_LABELS,
+    base_layout,
+    set_layout,
+)
+from .user_layer import (
+    NOT_IN_FRONTIER,
+    USER_NAME,
+    USER_OUTLINE,
+    USER_SIZE,
+    user_mask,
+    user_trace,
+)
 
 SIZE_MODES = ("total", "active", "effective", "both")
 SIZE_MODE_LABELS = {
@@ -63,25 +77,6 @@ SEED_SPOTLIGHT: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Yi 34B", ("yi/34b",)),
     ("Grok-1", ("grok-1/grok-1", "grok/grok-1", "grok-1/base", "grok/1")),
 )
-
-
-def _merged(base: dict, extra: dict) -> dict:
-    out = dict(base)
-    for k, v in extra.items():
-        out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
-def _set_layout(fig: go.Figure, props: dict) -> go.Figure:
-    """fig.update_layout(**props) for a builder's last word on the layout, without Plotly's update machinery
-    (batched relayout and property-path parsing cost ~20 ms a call): each top-level property is assigned once,
-    its dicts merged into what base_layout already set. (The same helper as in licenses.py.)"""
-    layout = fig.layout
-    for key, value in props.items():
-        if isinstance(value, dict) and layout[key] is not None and hasattr(layout[key], "to_plotly_json"):
-            value = _merged(layout[key].to_plotly_json(), value)
-        layout[key] = value
-    return fig
 
 
 def _norm(text: str) -> str:
@@ -456,7 +451,7 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
     xaxis = dict(title=dict(text=AXIS_TITLES[data.size]), type="log")
     yaxis = dict(title=dict(text=f"{bench_name} ({unit})" if unit else bench_name))
     if allp.empty:
-        return _set_layout(fig, dict(xaxis=xaxis, yaxis=yaxis))
+        return set_layout(fig, dict(xaxis=xaxis, yaxis=yaxis))
 
     # All traces are collected first (as dicts, so Plotly validates each once) and added in one call; the
     # layout is set in one update below.
@@ -622,7 +617,7 @@ def size_score_figure(data: SizeScoreData, *, spotlight=(), talk: bool = False, 
         meta["unlabelled"] = n_plain
     if meta:
         layout["meta"] = meta
-    return _set_layout(fig, layout)
+    return set_layout(fig, layout)
 
 
 def _user_layer(up: pd.DataFrame, bench_name: str, *, dumbbell: bool, gl: bool, talk: bool, dark: bool) -> list:

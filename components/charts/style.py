@@ -170,3 +170,23 @@ def export_config(filename: str, fmt: str = "png") -> dict:
         "toImageButtonOptions": {"format": fmt, "filename": filename, "width": 1920, "height": 1080, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+def merged_dict(base: dict, top: dict) -> dict:
+    """`base` updated by `top`, nested dicts merged key by key (top wins); neither is changed."""
+    out = dict(base)
+    for k, v in top.items():
+        out[k] = merged_dict(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def set_layout(fig: go.Figure, props: dict) -> go.Figure:
+    """fig.update_layout(**props) for a builder's last word on the layout, without Plotly's update machinery
+    (batched relayout and property-path parsing cost ~20 ms a call, a fifth of a curated page's rerun): each
+    top-level property is assigned once, its dicts merged into what base_layout already set."""
+    layout = fig.layout
+    for key, value in props.items():
+        if isinstance(value, dict) and layout[key] is not None and hasattr(layout[key], "to_plotly_json"):
+            value = merged_dict(layout[key].to_plotly_json(), value)
+        layout[key] = value
+    return fig
