@@ -455,11 +455,7 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         notes.append(f"{no_date:,} hidden: no release date")
     subtitle = (" · ".join(notes) + f".<br>Colour: {legend_title.lower()}; shape: dense or MoE; "
                 "size: total parameters (log scale).") + (f"<br>{note}." if note else "")
-    if n_plain:  # (a large view: the lane names are the y axis' tick labels already; not a second copy)
-        del meta["lanes"]
-        meta["n_lanes"] = n_lanes
-    else:
-        meta["lanes"] = lane_names
+    meta["lanes"] = lane_names
     meta["lane_by"] = label(LANES[lanes])
     if n_plain:
         meta["unlabelled"] = n_plain
@@ -865,10 +861,9 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
     scored models as faint dots, and for each closed record a dotted segment to the first open-weight model
     that matched it, labelled with the months in between (or 'not yet matched' up to `asof`).
 
-    Past `HOVER_LIMIT` scored models, every dot is still drawn, the same, but without a hover card
-    (`scale.plain_trace`); the records - what the chart is about - keep theirs on their "new best" markers, and
-    the subtitle and `meta["unlabelled"]` say how many models have no card. Every trace is then WebGL, so the
-    lines and records stay on top of the dots.""" 
+    Past `HOVER_LIMIT` scored models, the dots of the `HOVER_LIMIT` best scores (ties by model id) keep their
+    hover card and the others are drawn the same without one (`scale.plain_trace`); every record keeps its
+    card on its "new best" marker. The subtitle and `meta["unlabelled"]` say how many are unlabelled."""
     return frontier_view(models, scores, benchmark, asof=asof, bench_name=bench_name, unit=unit,
                          higher_is_better=higher_is_better, talk=talk, dark=dark)[0]
 
@@ -900,9 +895,8 @@ def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
             "n_closed": int((~is_open).sum()), "lags": []}
     if len(mine_points):  # (absent without uploads: the catalog-only meta is unchanged)
         meta["user"] = {"shown": len(mine_points), "in_frontier": False}
-    # Large view: past HOVER_LIMIT scored models the dots are drawn without hover cards; the records, the
-    # chart's subject, keep theirs on their "new best" markers.
-    is_plain = np.full(len(points), len(points) > HOVER_LIMIT)
+    # Large view: the best scores keep their hover card (all of them up to HOVER_LIMIT; scale.hover_split's rule).
+    is_plain = ~_top_rows(points["value"], points["model_id"], ascending=not higher_is_better)
     n_plain = int(is_plain.sum())
     # WebGL draws above SVG: with WebGL dots, the lines and records are WebGL too, so they stay on top.
     kind = "scattergl" if n_plain else "scatter"
@@ -912,14 +906,12 @@ def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
     signed = value * (1.0 if higher_is_better else -1.0)
     model_rank = np.arange(len(points))  # points come in model id order (best_scores)
     closed_records = points.iloc[0:0]
-    n_records = 0
     for opened, group_name, color in ((True, "Open weights", OPEN_COLOR), (False, "Closed", CLOSED_COLOR)):
         in_group = is_open == opened
         if not in_group.any():
             continue
         at = np.flatnonzero(in_group)
         rec = points.iloc[at[_record_positions(dt[at], signed[at], model_rank[at])]].reset_index(drop=True)
-        n_records += len(rec)
         if not opened:
             closed_records = rec
         dots = dict(color=color, size=6, opacity=0.35)
@@ -981,8 +973,7 @@ def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
                                hover_lines=lines, size=14 if talk else 11, talk=talk, gl=bool(n_plain)))
 
     title = f"Open vs closed frontier: best {name} score so far" + (f", as of {asof}" if asof else "")
-    # (the named models are the records, on their own markers: the rest of the models have no card)
-    note = unlabelled_note(len(points) - n_records, len(points), "each new best") if n_plain else None
+    note = unlabelled_note(n_plain, len(points), "the best scores; every new best keeps its card")
     note_h = (32 if talk else 18) if note else 0  # one more subtitle line
     height = 1080 if talk else 540 + note_h
     n_hidden = sum(hidden.values())
@@ -993,7 +984,7 @@ def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
     subtitle = (" · ".join(parts) + ".<br>Best score per model across settings; mostly self-reported, "
                 "so scores are not strictly comparable.") + (f"<br>{note}." if note else "")
     if n_plain:
-        meta["unlabelled"] = len(points) - n_records
+        meta["unlabelled"] = n_plain
         meta["unlabelled_note"] = note
     xaxis: dict = dict(title=dict(text=label("release_date")))
     first = dated_dt.min()
