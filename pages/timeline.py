@@ -93,7 +93,8 @@ if not bench_ids:
 # Plain dicts for the option labels (a pandas lookup per option per rerun adds up).
 bench_meta = {r["id"]: r for r in tables.benchmarks.to_dict("records")} if len(tables.benchmarks) else {}
 bench_labels = {b: f"{bench_meta.get(b, {}).get('name', b)} · {o} open, {c} closed models"
-                for b, o, c in zip(bench_counts["benchmark"], bench_counts["n_open"], bench_counts["n_closed"])}
+                for b, o, c in zip(bench_counts["benchmark"], bench_counts["n_open"], bench_counts["n_closed"],
+                                   strict=True)}
 bench = st.selectbox("Benchmark", bench_ids, key="tl_bench", format_func=lambda b: bench_labels.get(b, str(b)),
                      help="Benchmarks with scores for both open-weight and closed models (counts: whole catalog).")
 write_url("bench", bench, default_bench)

@@ -38,6 +38,7 @@ from .style import (
     WEIGHTS_LABELS,
     base_layout,
     merged_dict,
+    set_layout,
 )
 from .user_layer import NOT_IN_FRONTIER, escape, user_mask, user_trace
 
@@ -455,7 +456,11 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         notes.append(f"{no_date:,} hidden: no release date")
     subtitle = (" · ".join(notes) + f".<br>Colour: {legend_title.lower()}; shape: dense or MoE; "
                 "size: total parameters (log scale).") + (f"<br>{note}." if note else "")
-    meta["lanes"] = lane_names
+    if n_plain:  # (a large view: the lane names are the y axis' tick labels already; not a second copy)
+        del meta["lanes"]
+        meta["n_lanes"] = n_lanes
+    else:
+        meta["lanes"] = lane_names
     meta["lane_by"] = label(LANES[lanes])
     if n_plain:
         meta["unlabelled"] = n_plain
@@ -497,13 +502,12 @@ def _assemble(data: list, layout: dict, frames: list | None = None, *, title: st
     if talk:  # talk mode also restyles the traces: the house style is applied to the figure itself
         fig = go.Figure(spec, _validate=VALIDATE)
         base_layout(fig, title=title, talk=talk, dark=dark, height=height)
-        fig.update_layout(margin=margin)
-        return fig
+        return set_layout(fig, {"margin": margin})
     # On screen `base_layout` sets layout properties only: take them from a figure it styled once (cached), so
     # the figure is built in one pass instead of being updated property by property.
     house = _house_layout(title, dark, height)
-    spec["layout"] = merged_dict(merged_dict(house.to_plotly_json() | {"template": house.template}, layout),
-                             {"margin": margin})
+    spec["layout"] = merged_dict(merged_dict(layout, house.to_plotly_json() | {"template": house.template}),
+                             {"margin": margin})  # (house style over the chart's layout, as base_layout does)
     return go.Figure(spec, _validate=VALIDATE)
 
 
@@ -602,6 +606,7 @@ def _replay_frames(data_traces: list, months: list[str]) -> list[dict]:
 def _replay_controls(months: list[str], *, gl: bool, talk: bool, plot_h: float) -> dict:
     """Play button + month slider at the top of the plot, for the frames of `_replay_frames`."""
     anim = dict(mode="immediate", transition=dict(duration=0))
+    jump = dict(anim, frame=dict(duration=0, redraw=gl))
     y = 1 + 12 / max(plot_h, 1)  # just above the plot area, below the legend
     return dict(
         updatemenus=[dict(
@@ -619,8 +624,8 @@ def _replay_controls(months: list[str], *, gl: bool, talk: bool, plot_h: float) 
             font=dict(color="rgba(0,0,0,0)", size=8),  # 30+ month labels would overlap: currentvalue shows it
             currentvalue=dict(prefix="Replay: as of ", visible=True, xanchor="right", offset=6,
                               font=dict(size=18 if talk else 12, color="#57606A")),
-            steps=[dict(label=m, method="animate",
-                        args=[[m], dict(anim, frame=dict(duration=0, redraw=gl))]) for m in months],
+            # (one options dict shared by every step: copied once when the figure is copied)
+            steps=[dict(label=m, method="animate", args=[[m], jump]) for m in months],
         )],
     )
 
@@ -861,9 +866,10 @@ def open_closed_frontier(models: pd.DataFrame, scores: pd.DataFrame, benchmark: 
     scored models as faint dots, and for each closed record a dotted segment to the first open-weight model
     that matched it, labelled with the months in between (or 'not yet matched' up to `asof`).
 
-    Past `HOVER_LIMIT` scored models, the dots of the `HOVER_LIMIT` best scores (ties by model id) keep their
-    hover card and the others are drawn the same without one (`scale.plain_trace`); every record keeps its
-    card on its "new best" marker. The subtitle and `meta["unlabelled"]` say how many are unlabelled."""
+    Past `HOVER_LIMIT` scored models, every dot is still drawn, the same, but without a hover card
+    (`scale.plain_trace`); the records - what the chart is about - keep theirs on their "new best" markers, and
+    the subtitle and `meta["unlabelled"]` say how many models have no card. Every trace is then WebGL, so the
+    lines and records stay on top of the dots."""
     return frontier_view(models, scores, benchmark, asof=asof, bench_name=bench_name, unit=unit,
                          higher_is_better=higher_is_better, talk=talk, dark=dark)[0]
 
@@ -895,8 +901,9 @@ def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
             "n_closed": int((~is_open).sum()), "lags": []}
     if len(mine_points):  # (absent without uploads: the catalog-only meta is unchanged)
         meta["user"] = {"shown": len(mine_points), "in_frontier": False}
-    # Large view: the best scores keep their hover card (all of them up to HOVER_LIMIT; scale.hover_split's rule).
-    is_plain = ~_top_rows(points["value"], points["model_id"], ascending=not higher_is_better)
+    # Large view: past HOVER_LIMIT scored models the dots are drawn without hover cards; the records, the
+    # chart's subject, keep theirs on their "new best" markers.
+    is_plain = np.full(len(points), len(points) > HOVER_LIMIT)
     n_plain = int(is_plain.sum())
     # WebGL draws above SVG: with WebGL dots, the lines and records are WebGL too, so they stay on top.
     kind = "scattergl" if n_plain else "scatter"
@@ -906,12 +913,14 @@ def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
     signed = value * (1.0 if higher_is_better else -1.0)
     model_rank = np.arange(len(points))  # points come in model id order (best_scores)
     closed_records = points.iloc[0:0]
+    n_records = 0
     for opened, group_name, color in ((True, "Open weights", OPEN_COLOR), (False, "Closed", CLOSED_COLOR)):
         in_group = is_open == opened
         if not in_group.any():
             continue
         at = np.flatnonzero(in_group)
         rec = points.iloc[at[_record_positions(dt[at], signed[at], model_rank[at])]].reset_index(drop=True)
+        n_records += len(rec)
         if not opened:
             closed_records = rec
         dots = dict(color=color, size=6, opacity=0.35)
@@ -973,7 +982,8 @@ def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
                                hover_lines=lines, size=14 if talk else 11, talk=talk, gl=bool(n_plain)))
 
     title = f"Open vs closed frontier: best {name} score so far" + (f", as of {asof}" if asof else "")
-    note = unlabelled_note(n_plain, len(points), "the best scores; every new best keeps its card")
+    # (the named models are the records, on their own markers: the rest of the models have no card)
+    note = unlabelled_note(len(points) - n_records, len(points), "each new best") if n_plain else None
     note_h = (32 if talk else 18) if note else 0  # one more subtitle line
     height = 1080 if talk else 540 + note_h
     n_hidden = sum(hidden.values())
@@ -984,7 +994,7 @@ def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
     subtitle = (" · ".join(parts) + ".<br>Best score per model across settings; mostly self-reported, "
                 "so scores are not strictly comparable.") + (f"<br>{note}." if note else "")
     if n_plain:
-        meta["unlabelled"] = n_plain
+        meta["unlabelled"] = len(points) - n_records
         meta["unlabelled_note"] = note
     xaxis: dict = dict(title=dict(text=label("release_date")))
     first = dated_dt.min()

@@ -11,6 +11,7 @@ the limit out of reach, not with the builders' helpers."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 
@@ -25,7 +26,7 @@ from components.catalog.loader import load_catalog
 from components.charts import timeline as tl
 from components.charts.figure_data import values
 from components.charts.scale import HOVER_LIMIT, UNLABELLED, hover_split
-from components.charts.style import TIER_COLORS, TIER_LABELS
+from components.charts.style import TIER_COLORS, TIER_LABELS, base_layout
 from tests.conftest import FIXTURE_CATALOG
 
 N = 6_000
@@ -58,7 +59,8 @@ def synthetic_scores(models: pd.DataFrame, seed: int = 1) -> pd.DataFrame:
     ids = models["id"].to_numpy()
     extra = rng.choice(ids, len(ids) // 5, replace=False)
     all_ids = np.concatenate([ids, extra])
-    return pd.DataFrame({"model_id": all_ids, "benchmark": "mmlu", "setting": rng.choice(["5-shot", None], len(all_ids)),
+    return pd.DataFrame({"model_id": all_ids, "benchmark": "mmlu",
+                         "setting": rng.choice(["5-shot", None], len(all_ids)),
                          "value": np.round(rng.uniform(20, 90, len(all_ids)), 0), "self_reported": True,
                          "source_url": "https://example.org/score", "version": None, "note": None})
 
@@ -151,6 +153,8 @@ def test_releases_large_view_keeps_every_point_in_place(big, monkeypatch):
     full = tl.releases_timeline(big, animate=False)
     names = set(TIER_LABELS.values()) | {"Unknown / not recorded"}
     assert "unlabelled" not in full.layout.meta and full.layout.xaxis.type is None
+    assert full.layout.meta["lanes"] == list(full.layout.yaxis.ticktext)  # (plain text lane names)
+    assert "lanes" not in fig.layout.meta and fig.layout.meta["n_lanes"] == len(fig.layout.yaxis.ticktext)
     assert drawn(sum(marker_points(fig, names), [])) == drawn(sum(marker_points(full, names), []))
     # the lanes and the rest of the layout do not depend on the labels
     assert list(fig.layout.yaxis.ticktext) == list(full.layout.yaxis.ticktext)
@@ -179,30 +183,42 @@ def big_scores(big) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("higher", [True, False])
-def test_frontier_labels_the_best_scores_and_keeps_every_dot(big, big_scores, higher, monkeypatch):
+def test_frontier_keeps_every_dot_and_names_the_records(big, big_scores, higher, monkeypatch):
     fig, lags = tl.frontier_view(big, big_scores, "mmlu", higher_is_better=higher)
     dots = {"Open weights: each model", "Closed: each model"}
     labelled, plain = marker_points(fig, dots)
     points, _ = tl.frontier_points(big, big_scores, "mmlu", higher_is_better=higher)
-    assert sum(len(values(t.x)) for t in labelled) == HOVER_LIMIT
-    assert sum(len(values(t.x)) for t in plain) == len(points) - HOVER_LIMIT
-    best = (big_scores.groupby("model_id")["value"].max() if higher else big_scores.groupby("model_id")["value"].min())
-    by_value = pd.DataFrame({"id": best.index, "v": best.to_numpy()})
-    names = {c[0].removeprefix("Model ") for t in labelled for c in t.customdata}
-    assert names == top_by_definition(by_value, "v", HOVER_LIMIT, ascending=not higher)
-    assert fig.layout.meta["unlabelled"] == len(points) - HOVER_LIMIT and fig.layout.xaxis.type == "date"
+    assert len(points) > HOVER_LIMIT and not labelled
+    assert sum(len(values(t.x)) for t in plain) == len(points)
+    assert {t.legendgroup for t in plain} == {"Open weights", "Closed"}
+    assert dots <= {t.name for t in fig.data if t.showlegend is not False}  # legend entries without the dots' cards
+    records = [t for t in fig.data if t.name.endswith(": new best")]
+    n_records = sum(len(t.customdata) for t in records)
+    assert fig.layout.meta["unlabelled"] == len(points) - n_records
+    note = f"{n_records:,} of {len(points):,} points have names and hover (each new best)"
+    assert note in fig.layout.title.subtitle.text
+    assert fig.layout.xaxis.type == "date"
     # WebGL draws above SVG: with WebGL dots every data trace is WebGL, so the lines stay on top of the dots
     assert {t.type for t in fig.data if t.x is not None and len(values(t.x)) > 1} == {"scattergl"}
 
     monkeypatch.setattr(tl, "HOVER_LIMIT", 10 * N)
     full, full_lags = tl.frontier_view(big, big_scores, "mmlu", higher_is_better=higher)
-    xy = lambda traces: Counter((float(a), float(b)) for t in traces for a, b in zip(ms(t.x), values(t.y)))  # noqa: E731
-    assert xy(labelled + plain) == xy(sum(marker_points(full, dots), []))
-    for name in ("Open weights: best so far", "Closed: best so far", "Open weights: new best", "Closed: new best"):
-        a, b = (next(t for t in f.data if t.name == name) for f in (fig, full))
-        assert list(ms(a.x)) == list(ms(b.x)) and list(values(a.y)) == list(values(b.y))
-        if "new best" in name:  # every record keeps its hover card
-            assert [c[0] for c in a.customdata] == [c[0] for c in b.customdata]
+    xy = lambda traces: Counter((float(a), float(b)) for t in traces for a, b in zip(ms(t.x), values(t.y), strict=True))  # noqa: E731
+    assert xy(plain) == xy(sum(marker_points(full, dots), []))  # every dot, in place
+    # the records are those of every point, found by their definition (a strictly better running best)
+    sign = 1 if higher else -1
+    for group, is_open in (("Open weights", True), ("Closed", False)):
+        grp = points[points["open_weights"] == is_open].assign(v=lambda d: sign * d["value"])
+        grp = grp.sort_values(["release_dt", "v", "model_id"], ascending=[True, False, True])
+        best, want = -math.inf, []
+        for row in grp.itertuples():
+            if row.v > best:
+                best = row.v
+                want.append(row.name)
+        a, b = (next(t for t in f.data if t.name == f"{group}: new best") for f in (fig, full))
+        assert [c[0] for c in a.customdata] == want == [c[0] for c in b.customdata]  # each keeps its card
+        line, full_line = (next(t for t in f.data if t.name == f"{group}: best so far") for f in (fig, full))
+        assert list(ms(line.x)) == list(ms(full_line.x)) and list(values(line.y)) == list(values(full_line.y))
     pd.testing.assert_frame_equal(lags, full_lags)
     assert fig.layout.meta["lags"] == full.layout.meta["lags"]
 
@@ -225,13 +241,15 @@ def test_frontier_view_is_the_chart_and_its_catalog_lags():
 def test_best_scores_join_every_row_of_a_repeated_id():
     models = pd.DataFrame({"id": ["a", "b", "a"], "name": ["A", "B", "A (upload)"], "organization": "O",
                            "release_dt": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
-                           "release_date": ["2024-01-01", "2024-02-01", "2024-03-01"], "open_weights": [True, False, True]})
+                           "release_date": ["2024-01-01", "2024-02-01", "2024-03-01"],
+                           "open_weights": [True, False, True]})
     scores = pd.DataFrame({"model_id": ["a", "a", "b", "c"], "benchmark": "mmlu", "setting": None,
                            "value": [50.0, 60.0, 70.0, 80.0], "self_reported": True, "source_url": None})
     got = tl.best_scores(models, scores, "mmlu")
-    assert sorted(zip(got["name"], got["value"])) == [("A", 60.0), ("A (upload)", 60.0), ("B", 70.0)]
+    assert sorted(zip(got["name"], got["value"], strict=True)) == [("A", 60.0), ("A (upload)", 60.0), ("B", 70.0)]
     unique = tl.best_scores(models.iloc[:2], scores, "mmlu")
-    assert list(zip(unique["model_id"], unique["value"], unique["name"])) == [("a", 60.0, "A"), ("b", 70.0, "B")]
+    got = list(zip(unique["model_id"], unique["value"], unique["name"], strict=True))
+    assert got == [("a", 60.0, "A"), ("b", 70.0, "B")]
     counts = tl.frontier_benchmarks(models, scores)  # distinct models; the first row of a repeated id counts
     assert counts.to_dict("records") == [{"benchmark": "mmlu", "n_open": 1, "n_closed": 1}]
 
@@ -288,5 +306,18 @@ def test_lane_order_and_same_day_ties_follow_python_string_order():
     assert lanes == sorted(names)  # same first release: by name, in Python's (code point) order
     for name in names:
         rows = df[df["organization"] == name]
-        order = [i for _, i in sorted(zip(y[rows.index], rows["id"]))]
+        order = [i for _, i in sorted(zip(y[rows.index], rows["id"], strict=True))]
         assert order == sorted(rows["id"])  # same lane, day and size: by id, top to bottom
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_screen_figures_get_exactly_the_house_style(dark):
+    """On screen the builders take base_layout's layout from a styled empty figure (cached) instead of
+    styling each figure: the result must be what base_layout itself gives (it must stay layout-only there)."""
+    data = [{"type": "scatter", "x": [1, 2], "y": [3, 4], "mode": "markers", "marker": {"size": [5, 6]}}]
+    layout = {"title": {"subtitle": {"text": "sub"}}, "margin": {"l": 7}, "meta": {"a": 1}, "xaxis": {"range": [0, 3]}}
+    fast = tl._assemble(data, layout, title="T", talk=False, dark=dark, height=500, margin={"t": 99, "r": 20})
+    slow = go.Figure({"data": data, "layout": layout})
+    base_layout(slow, title="T", talk=False, dark=dark, height=500)
+    slow.update_layout(margin={"t": 99, "r": 20})
+    assert json.loads(pio.to_json(fast, validate=False)) == json.loads(pio.to_json(slow, validate=False))
