@@ -51,3 +51,58 @@ def test_memo_builds_once_per_key_and_options_and_returns_fresh_figures():
     other = frame(["a", "b"])
     assert list(memo_chart(build, other, key=rows_key(other, key), title="one")[0].data[0].x) == ["a", "b"]
     assert calls == ["one", "one", "two", "one"]
+
+
+def test_the_run_that_builds_gets_the_live_figure_and_later_runs_an_untouched_copy():
+    built = []
+
+    def build(df):
+        fig = go.Figure(go.Scatter(x=list(df["id"]), y=[1, 2]),
+                        frames=[go.Frame(name="f1", data=[go.Scatter(y=[None, 2])])])
+        built.append(fig)
+        return fig
+
+    df = frame(["a", "b"])
+    key = rows_key(df, uuid.uuid4().hex)
+    first = memo_chart(build, df, key=key)
+    assert first is built[0]  # no second copy made for the run that built it
+    pristine = built[0].to_json()
+    first.update_layout(title_text="restyled")  # what show_chart does (footer, talk mode)
+    first.data[0].marker.color = "red"
+    first.frames[0].data[0].y = (9, 9)
+    again = memo_chart(build, df, key=key)
+    assert len(built) == 1 and again is not first
+    assert again.to_json() == pristine  # frames included: the stored copy was taken before the changes
+
+
+def test_builders_never_hand_out_shared_state():
+    """A figure from memo_chart's build run is restyled in place by the page; the next build of the same chart
+    must not see those changes (no dict shared with a builder's own caches)."""
+    import plotly.io as pio
+
+    from components.catalog.cache import load_frames
+    from components.charts import architecture as arch
+    from components.charts import licenses as lc
+    from components.charts import timeline as tl
+    from components.charts.style import add_footer, slide_style
+    from tests.conftest import FIXTURE_CATALOG
+
+    t, _ = load_frames(str(FIXTURE_CATALOG))
+    asof = tl.month_options(t.models)[-1]
+    bench = tl.frontier_benchmarks(t.models, t.scores)["benchmark"].iloc[0]
+    cells = lc.license_cells(t.licenses)
+    builders = {
+        "releases": lambda talk: tl.releases_timeline(t.models, asof=asof, talk=talk),
+        "frontier": lambda talk: tl.frontier_view(t.models, t.scores, benchmark=bench, asof=asof, talk=talk)[0],
+        "vocab": lambda talk: arch.vocab_vs_size(t.models, talk=talk)[0],
+        "matrix": lambda talk: lc.license_matrix(t.models, t.licenses, cells, talk=talk),
+        "tiers": lambda talk: lc.releases_by_tier(t.models, talk=talk),
+    }
+    for name, build in builders.items():
+        for talk in (False, True):
+            before = pio.to_json(build(talk), validate=False)
+            fig = build(talk)
+            slide_style(fig, dark=True)
+            add_footer(fig, "footer", talk=True)
+            fig.update_layout(font_size=99, title_font_color="red", margin_t=1)
+            assert pio.to_json(build(talk), validate=False) == before, (name, talk)
