@@ -22,10 +22,9 @@ os.environ["ATLAS_DATA_DIR"] = str(DATA_DIR)  # before the app's modules read it
 os.environ["ATLAS_CACHE_DIR"] = str(CACHE)
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.apptest_util import RERUNS, share_script_cache
 from components.catalog.cache import build_frames, load_frames
 from components.catalog.yaml_lines import fast_parser_name
-
-from benchmarks.apptest_util import share_script_cache
 
 APP = str(ROOT / "app.py")
 FLOOR = str(ROOT / "benchmarks" / "floor_page.py")
@@ -112,6 +111,12 @@ def measure_pages() -> None:
 
     warm = AppTest.from_file(APP, default_timeout=TIMEOUT)
     result["app_warmup_s"] = timed(warm.run)[0]  # fills the process-wide catalog cache
+    from components.ui.data import (
+        get_tables,  # (the catalog the app just loaded, from the same cache)
+    )
+
+    dates = get_tables().models["release_dt"].dropna()
+    months = sorted(set(dates.dt.strftime("%Y-%m")))
     pages = {}
     for page, url in registered_pages():
         row: dict = {"file": page}
@@ -125,12 +130,19 @@ def measure_pages() -> None:
                 row["first_s"] = timed(at.run)[0]
             row["exception"] = str(at.exception[0].message)[:200] if at.exception else None
             row["payload_bytes"], row["points"] = charts(at)
-            # the sidebar's architecture filter (set through session state: after AppTest's switch_page the
-            # sidebar widgets are not in its element tree, but the app reads their state as usual)
+            # Sidebar filters never seen before (every chart is built), set through session state: after
+            # AppTest's switch_page the sidebar widgets are not in its element tree, but the app reads their state
+            # as usual. First the architecture filter, then the date range's start moved a month at a time.
+            times = []
             at.session_state["f_arch"] = ["dense"]
-            row["rerun_s"] = timed(at.run)[0]
+            times.append(timed(at.run)[0])
             row["filtered_payload_bytes"] = charts(at)[0]
             at.session_state["f_arch"] = []
+            for start in months[1:RERUNS]:
+                at.session_state["f_dates"] = (start, months[-1])
+                times.append(timed(at.run)[0])
+            row["rerun_s"], row["rerun_max_s"], row["reruns"] = statistics.median(times), max(times), len(times)
+            at.session_state["f_dates"] = (months[0], months[-1])
             row["rerun2_s"] = timed(at.run)[0]
             row["rerun_payload_bytes"] = charts(at)[0]
         except Exception as e:  # noqa: BLE001 - a page that fails is reported, the benchmark goes on
@@ -141,8 +153,11 @@ def measure_pages() -> None:
             fl.query_params["n"] = str(max(row.get("points", 0), 1))
             fl.run()
             row["floor_first_s"] = timed(fl.run)[0]
-            fl.selectbox(key="floor_pick").set_value("b")
-            row["floor_rerun_s"] = timed(fl.run)[0]
+            floor_times = []
+            for i in range(RERUNS):
+                fl.selectbox(key="floor_pick").set_value("ab"[(i + 1) % 2])
+                floor_times.append(timed(fl.run)[0])
+            row["floor_rerun_s"] = statistics.median(floor_times)
             row["floor_payload_bytes"] = charts(fl)[0]
         except Exception as e:  # noqa: BLE001
             row["floor_error"] = f"{type(e).__name__}: {e}"[:300]

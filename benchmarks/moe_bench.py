@@ -14,9 +14,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from components.sim.moe import bias_balancing, load_presets, simulate_routing  # noqa: E402
+from components.sim.moe import bias_balancing, load_presets, simulate_routing
 
 
 def best_of(fn, n: int = 5) -> tuple[float, float]:

@@ -109,6 +109,37 @@ def test_home_chart_counts_every_dated_model():
     assert total == int(metric(at, "Model variants")) or any("without a release date" in c.value for c in at.caption)
 
 
+def newest_table(at: AppTest) -> list[list[str]]:
+    """Home's "Newest releases" rows as cell texts (read back from the HTML, entities decoded)."""
+    import html as html_lib
+    import re
+
+    body = next(h.proto.body for h in at.get("html") if "<table" in h.proto.body)
+    rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1])
+    return [[html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in rows]
+
+
+def test_home_newest_releases_are_the_newest_dated_models_in_view():
+    import yaml
+
+    # Independent of the app's tables: newest dates straight from the catalog's YAML.
+    dates = []
+    for f in (ROOT / "data" / "models").glob("*.yaml"):
+        fam = yaml.safe_load(f.read_text())
+        for v in fam["variants"].values():
+            d = v.get("release_date", fam.get("defaults", {}).get("release_date"))
+            d = d.get("value") if isinstance(d, dict) else d  # (a sourced fact: {value, source, ...})
+            if d:
+                dates.append(str(d))
+    rows = newest_table(run_page("pages/home.py"))
+    assert len(rows) == 8 and all(len(r) == 3 for r in rows)
+    shown = [r[2] for r in rows]
+    assert shown == sorted(shown, reverse=True)  # newest first
+    assert shown[0] == max(dates)
+    moe = newest_table(run_page("pages/home.py", {"arch": "moe"}))
+    assert moe != rows and len(moe) == 8  # the table follows the sidebar filters
+
+
 def test_data_page_search_narrows_the_table():
     at = run_page("pages/data.py")
     before = at.dataframe[0].value.shape[0]
@@ -137,6 +168,7 @@ def test_upload_adds_your_models_to_every_page_and_lists_bad_rows():
     assert "★ <b>My</b> <script>alert(1)</script> model" in set(table["name"])
     at.switch_page("pages/home.py").run()
     assert int(metric(at, "Model variants")) == n_before + 1
+
 
 
 def test_bad_upload_shows_one_message_and_keeps_working():
