@@ -7,7 +7,6 @@ import streamlit as st
 
 from components.charts.overview import releases_per_quarter
 from components.ui.data import get_tables
-from components.ui.html_table import html_table
 from components.ui.memo import memo_chart, rows_key
 from components.ui.page import empty_state, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
@@ -62,11 +61,13 @@ else:
     with right:
         st.subheader("Newest releases")
         newest_rows = df.dropna(subset=["release_dt"]).sort_values("release_dt", ascending=False).head(8)
-        # Plain HTML, not st.dataframe: eight rows do not need a data grid, whose JavaScript would slow the
-        # chart's first paint (components/ui/html_table.py).
-        st.html(html_table(newest_rows, {"name": "Model", "organization": "Organization",
-                                         "release_date": "Released"},
-                           nowrap=("release_date",), caption="Newest releases"))
+        st.dataframe(
+            newest_rows[["name", "organization", "release_date"]],
+            hide_index=True, width="stretch",
+            column_config={
+                "name": "Model", "organization": "Organization", "release_date": "Released",
+            },
+        )
 
 st.subheader("Explore the topics")
 cols = st.columns(3)

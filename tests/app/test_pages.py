@@ -110,13 +110,9 @@ def test_home_chart_counts_every_dated_model():
 
 
 def newest_table(at: AppTest) -> list[list[str]]:
-    """Home's "Newest releases" rows as cell texts (read back from the HTML, entities decoded)."""
-    import html as html_lib
-    import re
-
-    body = next(h.proto.body for h in at.get("html") if "<table" in h.proto.body)
-    rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1])
-    return [[html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in rows]
+    """Home's "Newest releases" rows as cell texts."""
+    table = next(d.value for d in at.dataframe if "release_date" in d.value.columns)
+    return table[["name", "organization", "release_date"]].astype(str).values.tolist()
 
 
 def test_home_newest_releases_are_the_newest_dated_models_in_view():
