@@ -16,7 +16,13 @@ import streamlit as st
 from components.charts import architecture as arch
 from components.ui.data import get_tables
 from components.ui.memo import memo_chart, rows_key
-from components.ui.page import empty_state, hidden_note, show_chart, show_url_notices
+from components.ui.page import (
+    empty_state,
+    has_uploads,
+    hidden_note,
+    show_chart,
+    show_url_notices,
+)
 from components.ui.sidebar import filtered_models, is_talk
 from components.ui.url_state import url_choice, url_multi, write_url
 
@@ -48,10 +54,12 @@ def note(hidden: dict[str, int]) -> None:
         st.caption(text)
 
 
-def chart(v: _View, build, *, view: str, key: str, **options) -> None:
-    """Build (or reuse) one chart for the view, draw it, and say what it leaves out."""
+def chart(v: _View, build, *, view: str, key: str, counts_rows: bool = False, **options) -> None:
+    """Build (or reuse) one chart for the view, draw it, and say what it leaves out. `counts_rows`: a chart that
+    counts the view's models (bars) rather than drawing each: its footer says when uploads are counted."""
     fig, hidden = memo_chart(build, v.df, key=v.rows, talk=v.talk, **options)
-    show_chart(fig, page=PAGE, view=view, key=key, data_version=v.version)
+    show_chart(fig, page=PAGE, view=view, key=key, data_version=v.version,
+               uploads=counts_rows and has_uploads(v.df))
     note(hidden)  # (a large view says in its subtitle which points keep names and hover)
 
 
@@ -89,8 +97,10 @@ def _tab_releases(v: _View) -> None:
     count = st.session_state.get("arch_count") or "variants"
     write_url("arch_grain", grain, "quarter")
     write_url("arch_count", count, "variants")
-    chart(v, arch.dense_vs_moe, view=f"dense-vs-moe-{grain}", key="arch_moe_chart", grain=grain, count=count)
-    chart(v, arch.releases_by_country, view=f"country-{grain}", key="arch_country_chart", grain=grain, count=count)
+    chart(v, arch.dense_vs_moe, view=f"dense-vs-moe-{grain}", key="arch_moe_chart", counts_rows=True, grain=grain,
+          count=count)
+    chart(v, arch.releases_by_country, view=f"country-{grain}", key="arch_country_chart", counts_rows=True,
+          grain=grain, count=count)
     st.caption("Country = headquarters of the releasing organization (a multinational lab counts once, where "
                "its organization file places it). Closed models count too: use the sidebar's weights filter to "
                "compare open releases only.")

@@ -10,7 +10,7 @@ from components.charts import compare as cmp
 from components.ui.data import get_tables
 from components.ui.hub import get_hub, snapshot_badge, with_hub
 from components.ui.memo import memo_chart, rows_key
-from components.ui.page import empty_state, show_chart, show_url_notices
+from components.ui.page import empty_state, has_uploads, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
 from components.ui.text import md_escape, md_literal
 from components.ui.url_state import url_multi, write_url
@@ -90,7 +90,7 @@ else:
         # ------------------------------------------------------------ sizes
         st.header("Parameters, drawn to scale")
         show_chart(cmp.params_scale_figure(sel, talk=talk), page=PAGE, view="params-to-scale",
-                   key="cmp_params_chart", data_version=tables.version)
+                   key="cmp_params_chart", data_version=tables.version, uploads=has_uploads(sel))
         st.caption("One linear axis for every bar. A dense model uses all its parameters per token (active = "
                    "total); a mixture of experts stores all of them but runs only the active ones. "
                    "Unknown sizes are marked \u201cunknown\u201d, not drawn as zero.")

@@ -1,5 +1,6 @@
 """Data: the catalog as a searchable, sortable table with sources, downloads, dictionary and citation."""
 
+import html
 import json
 
 import pandas as pd
@@ -7,6 +8,7 @@ import streamlit as st
 
 from components.catalog.fields import FIELDS
 from components.catalog.frame import MODEL_COLUMNS, export_models, json_safe
+from components.catalog.source import CURATED, catalog_source
 from components.catalog.upload import parse_upload, template_csv
 from components.charts.style import TIER_LABELS, WEIGHTS_LABELS
 from components.ui.data import get_tables, load_catalog_cached
@@ -171,8 +173,11 @@ with st.expander("Data dictionary", icon=":material/menu_book:"):
 show_hub_check(tables.models, tables.licenses)
 
 with st.expander("How to cite, and how to correct a fact", icon=":material/format_quote:"):
+    # (another catalog folder, ATLAS_DATA_DIR, is named as the charts' footers name it, as literal text)
+    words = catalog_source()
+    catalog_words = "curated catalog of LLM facts" if words == CURATED else md_literal(html.unescape(words))
     st.markdown(
-        "**Cite as:** Open LLM Atlas, curated catalog of LLM facts, data version "
+        f"**Cite as:** Open LLM Atlas, {catalog_words}, data version "
         f"`{tables.version}` (newest release {tables.as_of}). Each number links to its primary source; "
         "please cite that source for the number itself.\n\n"
         "**Found a wrong fact?** Edit the model's file in `data/models/`, give the primary source URL, run "

@@ -8,7 +8,7 @@ import streamlit as st
 from components.charts.overview import releases_per_quarter
 from components.ui.data import get_tables
 from components.ui.memo import memo_chart, rows_key
-from components.ui.page import empty_state, show_chart, show_url_notices
+from components.ui.page import empty_state, has_uploads, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +55,8 @@ else:
     with left:
         undated = int(df["release_dt"].isna().sum())
         fig = memo_chart(releases_per_quarter, df, key=rows_key(df, tables.version), talk=talk)
-        show_chart(fig, page="home", view="releases", key="home_releases", data_version=tables.version)
+        show_chart(fig, page="home", view="releases", key="home_releases", data_version=tables.version,
+                   uploads=has_uploads(df))
         if undated:
             st.caption(f"{undated} model{'s' if undated != 1 else ''} without a release date not shown.")
     with right:

@@ -8,7 +8,7 @@ from components.charts.adoption import downloads_by_tier
 from components.ui.data import get_tables
 from components.ui.hub import get_hub, snapshot_badge, with_hub
 from components.ui.memo import memo_chart, rows_key
-from components.ui.page import empty_state, show_chart, show_url_notices
+from components.ui.page import empty_state, has_uploads, show_chart, show_url_notices
 from components.ui.sidebar import filtered_models, is_talk
 from components.ui.text import md_escape
 from components.ui.url_state import url_choice, url_flag, write_url
@@ -63,7 +63,8 @@ show_url_notices()  # after the page's own options were read, so their notices a
 fig = memo_chart(lc.license_matrix, df, licenses, cells, key=rows_id, rows=rows, commercial_only=commercial,
                  talk=talk)
 if fig.layout.meta["rows"]:
-    show_chart(fig, page="licenses", view=f"matrix-{rows}", key="lic_matrix_chart", data_version=tables.version)
+    show_chart(fig, page="licenses", view=f"matrix-{rows}", key="lic_matrix_chart", data_version=tables.version,
+               uploads=has_uploads(df))
     st.caption("Hover a cell for what the clause means, a short excerpt and its source; the clause table below "
                "has clickable links. \"!\" under OSI means the license is not OSI-approved open source.")
 else:
@@ -125,7 +126,8 @@ per = st.radio("Bars per", list(PERIODS), key="lic_per", format_func=PERIODS.get
 write_url("per", per, "quarter")
 landmark = memo_chart(lc.first_release, tables.models, DEFAULT_LICENSE, key=catalog_id)
 tiers = memo_chart(lc.releases_by_tier, df, key=rows_id, freq=per, landmark=landmark, talk=talk)
-show_chart(tiers, page="licenses", view=f"tiers-{per}", key="lic_tiers_chart", data_version=tables.version)
+show_chart(tiers, page="licenses", view=f"tiers-{per}", key="lic_tiers_chart", data_version=tables.version,
+           uploads=has_uploads(df))
 if landmark is not None:
     before, after = memo_chart(lc.commercial_share, df, landmark.date, key=rows_id)
     when = landmark.date.strftime("%B %Y")

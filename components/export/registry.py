@@ -68,7 +68,7 @@ class Chart:
     view: str
     builder: str  # "module:function" inside components.charts
     build: Callable[[Callable, Context], go.Figure | tuple | None]
-    source: str = "curated catalog"
+    source: str | None = None  # the footer's source words; None: the catalog's (named after its folder)
 
     @property
     def name(self) -> str:

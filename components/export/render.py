@@ -13,6 +13,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from components.catalog.source import catalog_source
 from components.charts.style import APP_NAME, add_footer, export_config, slide_style
 
 from .registry import Chart, Context, Skip
@@ -34,9 +35,10 @@ class Built:
     skipped: str | None = None
 
 
-def footer_text(ctx: Context, source: str) -> str:
-    """Source line: fixed by the data (version and newest release), never by today's date."""
-    parts = [APP_NAME, source, f"data {ctx.version}"]
+def footer_text(ctx: Context, source: str | None) -> str:
+    """Source line: fixed by the data (version and newest release), never by today's date. A catalog chart
+    (source None) names the catalog it was drawn from, as the app does; the export has no uploads."""
+    parts = [APP_NAME, catalog_source(ctx.data_dir) if source is None else source, f"data {ctx.version}"]
     if ctx.as_of:
         parts.append(f"newest release {ctx.as_of}")
     return " · ".join(parts)
