@@ -81,6 +81,8 @@ else:
     notes.append("Dates known only to the month or year sit at the start of that period.")
     if meta.get("unlabelled"):
         notes.append(meta["unlabelled_note"] + ".")
+    if meta.get("lanes_merged"):
+        notes.append(meta["lanes_merged_note"] + ".")
     if meta.get("replay_off"):
         notes.append(meta["replay_off"])
     st.caption(" ".join(notes))

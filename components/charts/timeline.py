@@ -43,6 +43,13 @@ from .style import (
 from .user_layer import NOT_IN_FRONTIER, escape, user_mask, user_trace
 
 LANES = {"org": "organization", "family": "family"}
+# At most this many lanes; past it, the (LANE_CAP - 1) lanes with the most models keep their own lane and the rest
+# share one last lane. Why 60: on screen the chart grows with its lanes up to 1,600 px (releases_timeline), which
+# leaves about 1,330 px of plot, so 60 lanes get ~22 px each - comfortable for 13 px tick labels and the marker
+# spread, where hundreds of lanes would overprint into a black band. The curated catalog's 48 family lanes (and
+# 20 organization lanes) stay under it, so its chart is unchanged.
+LANE_CAP = 60
+OTHER_LANE = {"org": ("Other organizations", "organizations"), "family": ("Other families", "families")}
 COLOR_BY = {
     "tier": ("license_tier", TIER_COLORS, TIER_LABELS,
              ["permissive", "conditional", "non_commercial", "research_only", "proprietary"], "License tier"),
@@ -148,24 +155,73 @@ def _top_rows(priority, ids, *, limit: int | None = None, ascending: bool = Fals
     return top
 
 
-def lane_layout(df: pd.DataFrame, lanes: str = "org") -> tuple[list[str], pd.Series]:
+def lane_layout(df: pd.DataFrame, lanes: str = "org", cap: int = LANE_CAP) -> tuple[list[str], pd.Series]:
     """Lane labels (earliest first release first) and each model's y position: its lane index plus a small
     spread when several variants share a lane and a date (biggest on top, then by id), so none hides another.
-    For dated rows (the chart's); all array work, no grouping by Python objects."""
+    Past `cap` lanes, the last lane holds the models of every lane but the (cap - 1) most populous
+    (`capped_lanes`). For dated rows (the chart's); all array work, no grouping by Python objects."""
+    labels, y, _ = _lane_layout(df, lanes, cap)
+    return labels, pd.Series(y, index=df.index)
+
+
+def capped_lanes(count: np.ndarray, chart_order: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
+    """The lanes that keep a lane of their own, in chart order, and how many are merged into one last lane.
+
+    `count` is each lane's number of models, `chart_order` the lanes top to bottom (by first release, then
+    name). Up to `cap` lanes all are kept; past it the (cap - 1) with the most models, ties broken by chart
+    order (earlier first release, then name), so the choice never depends on row order."""
+    n_lanes = len(chart_order)
+    if n_lanes <= cap:
+        return chart_order, 0
+    place = np.empty(n_lanes, dtype=np.int64)
+    place[chart_order] = np.arange(n_lanes)
+    by_size = np.lexsort((place, -count))  # most models first, then the chart's own order
+    kept = np.zeros(n_lanes, dtype=bool)
+    kept[by_size[: cap - 1]] = True
+    return chart_order[kept[chart_order]], n_lanes - (cap - 1)
+
+
+def fitted_label_px(lane_px: float) -> int:
+    """A tick label size (px) for lanes `lane_px` apart: a little less than the gap, so neighbours never
+    touch, between 9 px (still legible) and the slide's 22 px."""
+    return int(min(22, max(9, 0.85 * lane_px)))
+
+
+def other_lane_label(lanes: str, merged: int) -> str:
+    """The last lane's label when lanes were merged: 'Other organizations (253)'."""
+    return f"{OTHER_LANE[lanes][0]} ({merged:,})"
+
+
+def lanes_merged_note(lanes: str, kept: int, merged: int) -> str:
+    """The sentence a capped chart shows: which lanes it kept and where the others went."""
+    what = OTHER_LANE[lanes][1]
+    return (f"Lanes: the {kept:,} {what} with the most models; the other {merged:,} share the last lane, "
+            f"“{other_lane_label(lanes, merged)}”")
+
+
+def _lane_layout(df: pd.DataFrame, lanes: str, cap: int) -> tuple[list[str], np.ndarray, int]:
+    """`lane_layout`'s labels and y positions (as an array), and how many lanes were merged (0: none)."""
     names = df[LANES[lanes]].fillna("(unknown)")
     codes, uniques = pd.factorize(names)
     dt = df["release_dt"].to_numpy(dtype="datetime64[ns]").view("int64")
     first = np.full(len(uniques), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, codes, dt)
     lane_names = np.asarray(uniques, dtype=object)
-    lane_order = np.lexsort((lane_names.astype(str), first))  # by first release, then by name
-    position = np.empty(len(uniques), dtype=np.int64)
-    position[lane_order] = np.arange(len(uniques))
-    base = position[codes].astype("float64")
-    # rank within (lane, date): biggest first (unknown size last), ties by id
+    chart_order = np.lexsort((lane_names.astype(str), first))  # by first release, then by name
+    kept, merged = capped_lanes(np.bincount(codes, minlength=len(uniques)), chart_order, cap)
+    position = np.full(len(uniques), len(kept), dtype=np.int64)  # a merged lane: the last one, after the kept
+    position[kept] = np.arange(len(kept))
+    lane = position[codes]  # each row's lane: the merged lanes' rows share one, so they spread as one lane
+    labels = lane_names[kept].tolist() + ([other_lane_label(lanes, merged)] if merged else [])
+    return labels, lane.astype("float64") + _same_day_offsets(df, lane, dt), merged
+
+
+def _same_day_offsets(df: pd.DataFrame, lane: np.ndarray, dt: np.ndarray) -> np.ndarray:
+    """Each row's offset from its lane's centre: rows sharing a lane and a date are spread over at most
+    0.7 of a lane (so always inside its band, however many), biggest on top (unknown size last), ties by id."""
     p = df["params_total_b"].astype("float64").fillna(-1.0).to_numpy()
-    o = np.lexsort((-p, dt, codes))
-    same = (codes[o][1:] == codes[o][:-1]) & (dt[o][1:] == dt[o][:-1]) & (p[o][1:] == p[o][:-1])
+    o = np.lexsort((-p, dt, lane))
+    same = (lane[o][1:] == lane[o][:-1]) & (dt[o][1:] == dt[o][:-1]) & (p[o][1:] == p[o][:-1])
     if same.any():  # ties on lane, date and size, next to each other in `o`: each run in id order
         slots = np.flatnonzero(np.concatenate([same, [False]]) | np.concatenate([[False], same]))
         run = np.cumsum(np.concatenate([[True], ~same[slots[:-1]]]))  # (slots i, i+1 tie iff same[i])
@@ -173,7 +229,7 @@ def lane_layout(df: pd.DataFrame, lanes: str = "org") -> tuple[list[str], pd.Ser
         o[slots] = o[slots][np.lexsort((rank, run))]
     n_rows = len(o)
     new = np.ones(n_rows, dtype=bool)
-    new[1:] = (codes[o][1:] != codes[o][:-1]) | (dt[o][1:] != dt[o][:-1])
+    new[1:] = (lane[o][1:] != lane[o][:-1]) | (dt[o][1:] != dt[o][:-1])
     starts = np.flatnonzero(new)
     group = np.cumsum(new) - 1
     sizes = np.diff(np.append(starts, n_rows))
@@ -181,8 +237,7 @@ def lane_layout(df: pd.DataFrame, lanes: str = "org") -> tuple[list[str], pd.Ser
     rank[o] = np.arange(n_rows) - starts[group]
     n[o] = sizes[group]
     step = np.where(n > 1, np.minimum(0.7 / np.maximum(n - 1, 1), 0.14), 0.0)
-    y = base + (rank - (n - 1) / 2) * step
-    return lane_names[lane_order].tolist(), pd.Series(y, index=df.index)
+    return (rank - (n - 1) / 2) * step
 
 
 def _fmt_b(v: pd.Series) -> np.ndarray:
@@ -225,9 +280,10 @@ def _lookup(values: np.ndarray, table: dict, default: object = "") -> np.ndarray
     return mapped[at]
 
 
-def _hover_columns(df: pd.DataFrame) -> np.ndarray:
-    """Hover-card fields per model: name, organization, date line, parameters, license, date source.
-    Column-wise string operations on object arrays (one pass per field, not one Python call per row)."""
+def _hover_columns(df: pd.DataFrame, *, family: bool = False) -> np.ndarray:
+    """Hover-card fields per model: name, organization, date line, parameters, license, date source (and the
+    family, with `family`). Column-wise string operations on object arrays (one pass per field, not one
+    Python call per row)."""
     precision = _text(df["release_precision"], "")
     event = _text(df["release_event"], "")
     coarse = (precision == "year") | (precision == "month")
@@ -241,17 +297,22 @@ def _hover_columns(df: pd.DataFrame) -> np.ndarray:
                                total + np.where(moe, " (MoE)", "")))
     tier = _lookup(df["license_tier"].to_numpy(dtype=object), TIER_LABELS)
     lic = _text(df["license_name"], "unknown") + np.where(tier != "", " — " + tier, "")
-    out = np.empty((len(df), 6), dtype=object)
+    out = np.empty((len(df), 7 if family else 6), dtype=object)
     out[:, 0] = df["name"].to_numpy(dtype=object)
     out[:, 1] = _text(df["organization"], "")
     out[:, 2], out[:, 3], out[:, 4] = date, params, lic
     out[:, 5] = _text(df["release_date_source"], "no source")
+    if family:
+        out[:, 6] = _text(df["family"], "(unknown)")
     return out
 
 
 HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Released %{customdata[2]}<br>"
          "Parameters: %{customdata[3]}<br>License: %{customdata[4]}<br>"
          "<span style='font-size:11px'>Date source: %{customdata[5]}</span><extra></extra>")
+# With merged family lanes, the lane no longer names every model's family: the card does (the organization is
+# on every card already).
+HOVER_FAMILY = HOVER.replace("<br>Released", "<br>Family: %{customdata[6]}<br>Released", 1)
 
 
 def _symbols(df: pd.DataFrame) -> np.ndarray:
@@ -290,7 +351,11 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
 
     Past `HOVER_LIMIT` catalog points, the `HOVER_LIMIT` largest by total parameters (ties by id) keep their
     name and hover card; the others are drawn at the same place, colour, shape and size without a label
-    (`scale.plain_trace`), and the subtitle and `meta["unlabelled"]` say how many."""
+    (`scale.plain_trace`), and the subtitle and `meta["unlabelled"]` say how many.
+
+    Past `LANE_CAP` lanes, the (LANE_CAP - 1) with the most models keep theirs and every other model is drawn,
+    in its true place, in one last lane ('Other organizations (253)'); the subtitle and `meta["lanes_merged"]`
+    say how many lanes were merged, and with family lanes the hover cards name each model's family."""
     col, colors, labels, order, legend_title = COLOR_BY[color_by]
     released = df["release_dt"]
     has_date = released.notna().to_numpy()
@@ -327,8 +392,9 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         fig.update_yaxes(visible=False)
         return fig
 
-    lane_names, y_all = lane_layout(shown, lanes)
-    y_all = y_all.to_numpy()
+    lane_names, y_all, lanes_merged = _lane_layout(shown, lanes, LANE_CAP)
+    # (merged family lanes: the cards name each model's family, which its lane may no longer say)
+    card_family = bool(lanes_merged) and lanes == "family"
     size_all = size_px(shown["params_total_b"])
     first_dt = shown["release_dt"].min()  # uploads included: the axis and the replay start at the first point
     gl = len(shown) > GL_THRESHOLD
@@ -349,7 +415,7 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     # Large view: which catalog points keep a name and a hover card (all of them up to HOVER_LIMIT).
     is_labelled = _top_rows(shown["params_total_b"], ids)  # scale.hover_split's rule: the largest, ties by id
     n_plain = int((~is_labelled).sum())
-    hover = _hover_columns(df.iloc[view[is_labelled] if n_plain else view])
+    hover = _hover_columns(df.iloc[view[is_labelled] if n_plain else view], family=card_family)
     hover_row = np.cumsum(is_labelled) - 1  # row of each labelled point in `hover`
 
     data: list = []
@@ -397,7 +463,7 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
                          showlegend=False,
                          marker=dict(color=color, size=size_all[idx], symbol=sym_all[idx].tolist(), opacity=0.85,
                                      line=dict(width=1, color=color if gl else "white")),
-                         customdata=hover[hover_row[idx]], hovertemplate=HOVER)
+                         customdata=hover[hover_row[idx]], hovertemplate=HOVER_FAMILY if card_family else HOVER)
             if not gl:
                 trace["ids"] = ids[idx].tolist()
             data.append(trace)
@@ -422,9 +488,12 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     if len(mine_rows):
         # On top of everything, in the replay frames like the catalog's points (a static layer would show a
         # 2025 upload while the replay is in 2023). Star a little larger than the catalog marker of its size.
-        mine_hover = _hover_columns(mine_rows)
+        mine_hover = _hover_columns(mine_rows, family=card_family)
         lines = [[org, f"Released {date}", f"Parameters: {params}", f"License: {lic}"]
                  for org, date, params, lic in mine_hover[:, 1:5]]
+        if card_family:  # (as on the catalog's cards: the lane may not say it)
+            for line, family in zip(lines, mine_hover[:, 6], strict=True):
+                line.insert(1, f"Family: {family}")
         mine_dt = _dates(mine_rows["release_dt"])
         data.append(user_trace(mine_dt, mine_y, mine_rows["name"], hover_lines=lines, size=mine_size + 6,
                                talk=talk, gl=gl, ids=mine_rows["id"].tolist() if not gl else None))
@@ -440,11 +509,12 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
 
     note = unlabelled_note(n_plain, len(shown), "the largest by total parameters")
     n_lanes = len(lane_names)
+    lane_note = lanes_merged_note(lanes, n_lanes - 1, lanes_merged) if lanes_merged else None
     per_lane = (44 if talk else 26) if lanes == "family" else (48 if talk else 34)
     plot_h = per_lane * (n_lanes + band_rows * BAND_ROW + (0.4 if band_rows else 0))
-    note_h = (32 if talk else 18) if note else 0  # one more subtitle line
+    note_h = (32 if talk else 18) * ((note is not None) + (lane_note is not None))  # one subtitle line each
     top = ((330 if talk else 190) if len(frame_months) > 1 else (255 if talk else 135)) + note_h
-    bottom = 110 if talk else 60
+    bottom = 110 if talk else 74  # (room for the footer under the date axis title, also a long one)
     height = 1080 if talk else int(min(max(top + bottom + plot_h, 420), 1600))
     notes = [f"{len(shown) + len(mine_rows):,} models released by {asof}"
              + (f" ({len(mine_rows)} of them yours, ★)" if len(mine_rows) else "")]
@@ -455,13 +525,17 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     if no_date:
         notes.append(f"{no_date:,} hidden: no release date")
     subtitle = (" · ".join(notes) + f".<br>Colour: {legend_title.lower()}; shape: dense or MoE; "
-                "size: total parameters (log scale).") + (f"<br>{note}." if note else "")
+                "size: total parameters (log scale).") + "".join(f"<br>{n}." for n in (note, lane_note) if n)
     if n_plain:  # (a large view: the lane names are the y axis' tick labels already; not a second copy)
         del meta["lanes"]
         meta["n_lanes"] = n_lanes
     else:
         meta["lanes"] = lane_names
     meta["lane_by"] = label(LANES[lanes])
+    if lanes_merged:  # (absent when every lane is drawn: an uncapped chart's meta is unchanged)
+        meta["lane_cap"] = LANE_CAP
+        meta["lanes_merged"] = lanes_merged
+        meta["lanes_merged_note"] = lane_note
     if n_plain:
         meta["unlabelled"] = n_plain
         meta["unlabelled_note"] = note
@@ -470,6 +544,9 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     elif animate and not replay:
         meta["replay_off"] = (f"Replay is available for up to {REPLAY_MAX_POINTS:,} models; this view has "
                               f"{len(shown) + int(mine.sum()):,}. Narrow the filters to replay it.")
+    ticktext = [escape(short_lane(n)) for n in lane_names]  # an upload's lane name is user text
+    if lanes_merged:  # the merged lane's label is ours and kept whole (short_lane would leave only "(253)")
+        ticktext[-1] = escape(lane_names[-1])
     xaxis = dict(title=dict(text=label("release_date")), range=[x_lo, x_hi], showgrid=True)
     if n_plain:
         xaxis["type"] = "date"  # plain traces hold epoch milliseconds: the axis must not guess "linear"
@@ -481,10 +558,15 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
                     itemsizing="constant", font=dict(size=18 if talk else 12)),
         xaxis=xaxis,
         yaxis=dict(title=dict(text=label(LANES[lanes])), tickvals=list(range(n_lanes)),
-                   ticktext=[escape(short_lane(n)) for n in lane_names],  # an upload's lane name is user text
+                   ticktext=ticktext,
                    range=[n_lanes - 0.5, -0.5 - band_rows * BAND_ROW - (0.4 if band_rows else 0)],
                    showgrid=True, zeroline=False, automargin=True),
     )
+    if talk and lanes_merged:
+        # A slide's height is fixed, so a capped chart's lanes are ~11 px apart there: labels in the slide's
+        # 22 px type would overprint each other. (Views under the cap keep the slide's type.)
+        lane_span = n_lanes + band_rows * BAND_ROW + (0.4 if band_rows else 0)
+        layout["yaxis"]["tickfont"] = {"size": fitted_label_px((height - top - bottom) / lane_span)}
     if len(frame_months) > 1:
         layout.update(_replay_controls(frame_months, gl=gl, talk=talk, plot_h=height - top - bottom))
     return _assemble(data, layout, _replay_frames(data_traces, frame_months), title=title, talk=talk, dark=dark,
