@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.apptest_util import RERUNS
+from benchmarks.apptest_util import FIRST_CHART_ROUNDS, RERUNS
 from benchmarks.synthetic import SIZES, synthetic_dir
 
 PY = sys.executable
@@ -91,9 +91,12 @@ def budgets(results: list[dict]) -> list[tuple[str, str, bool | None]]:
     if cur and cur.get("pages"):
         for url, p in cur["pages"].items():
             r, f = p.get("rerun_s"), p.get("floor_rerun_s")
-            ok = isinstance(r, float) and r <= CURATED_RERUN_S and isinstance(f, float) and r <= CURATED_FLOOR_RATIO * f
-            rows.append((f"curated · {url} rerun ≤ 150 ms and ≤ 1.5× floor",
-                         f"{ms(r)} (floor {ms(f)}, {r / f if r and f else float('nan'):.2f}×)", ok))
+            # Two budgets, two rows: the time, and the ratio to the floor (one figure, no app frame).
+            rows.append((f"curated · {url} rerun ≤ 150 ms", ms(r),
+                         r <= CURATED_RERUN_S if isinstance(r, float) else None))
+            rows.append((f"curated · {url} rerun ≤ 1.5× floor",
+                         f"{r / f if r and f else float('nan'):.2f}× (floor {ms(f)})",
+                         r <= CURATED_FLOOR_RATIO * f if isinstance(r, float) and isinstance(f, float) else None))
         moe = cur["pages"].get("moe", {}).get("rerun_s")
         if isinstance(moe, float):
             rows.append(("curated · MoE page rerun after a widget change ≤ 300 ms (issue 4)", ms(moe), moe <= 0.3))
@@ -124,7 +127,7 @@ def budgets(results: list[dict]) -> list[tuple[str, str, bool | None]]:
     for r in results:
         fc = r.get("browser", {}).get("first_chart_s")
         if fc:
-            base = min((x for x in (fc.get("bare"), fc.get("bare_again")) if x), default=None)
+            base = fc.get("bare")
             for page in ("home", "size"):
                 if not fc.get(page) or not base:
                     rows.append((f"{r['name']} · browser first chart, {page} ≤ 1.3× bare page", "no chart", False))
@@ -184,8 +187,9 @@ def report(results: list[dict], mach: dict, moe_text: str, args) -> str:
         fc = b.get("first_chart_s", {})
         L.append(f"| {r['name']} | {b.get('rss_start_mb', 0):,.0f} MB | {b.get('rss_after_all_pages_mb', 0):,.0f} MB "
                  f"| {sec(fc.get('bare'))} | {sec(fc.get('home'))} | {sec(fc.get('size'))} |")
-    L += ["", ("Time to first chart: navigation until a Plotly chart's SVG exists (median of 3 fresh browser "
-                "contexts, Chromium headless, server caches warm)."), ""]
+    L += ["", ("Time to first chart: navigation until a Plotly chart's SVG exists; the median of "
+                f"{FIRST_CHART_ROUNDS} rounds over the three pages (bare, Home, Size vs score), each visit in a fresh "
+                "browser context; Chromium headless with software rendering, server caches warm."), ""]
     L += ["## Budgets (issue 8)", "", "| budget | measured | |", "|---|---|---|"]
     L += [f"| {b} | {m} | {mark(ok)} |" for b, m, ok in budgets(results)]
     L += ["", "## MoE simulator (benchmarks/moe_bench.py)", "", "```", moe_text, "```", ""]

@@ -5,6 +5,8 @@ from __future__ import annotations
 # Reruns after a filter change per page, each with a filter never seen before (every chart is built): one rerun is
 # too noisy on a shared 2-core machine, so the report gives their median and the worst.
 RERUNS = 5
+# Browser time to first chart: rounds over the bare page, Home and Size vs score (a slow spell hits all alike).
+FIRST_CHART_ROUNDS = 7
 
 
 def share_script_cache() -> None:

@@ -177,22 +177,30 @@ st.caption("Filled markers: scores the lab reported for its own model; open mark
            "read small gaps and the frontier as indicative, not as a ranking.")
 
 n_points = len(data.points)
-with st.expander(f"The {n_points:,} plotted scores, with sources", icon=":material/table:"):
-    p = data.points
-    table = pd.DataFrame({
-        "Model": p["name"], "Organization": p["organization"], "Size": p["size_text"],
-        bname: p["score"], "Setting": p["setting_label"],
-        "Reported by": p["reported_text"], "Source": p["source_url"],
-    }).sort_values(bname, ascending=not data.bench.get("higher_is_better", True), kind="stable")
-    if n_points > MAX_TABLE_ROWS:
-        # The grid ships every row to the browser: tens of thousands of rows cost seconds and megabytes per
-        # rerun and help nobody scrolling. The download (built only when clicked) has every plotted score.
-        st.caption(f"Showing the {MAX_TABLE_ROWS:,} best {bname} scores of {n_points:,}; "
-                   "the download below has all of them.")
-        st.download_button(f"Download all {n_points:,} plotted scores (CSV)",
-                           data=lambda: table.to_csv(index=False), file_name=f"size-vs-score_{bench}-{size}.csv",
-                           mime="text/csv", key="sz_table_csv", on_click="ignore", type="tertiary",
-                           icon=":material/download:")
-    st.dataframe(table.head(MAX_TABLE_ROWS), hide_index=True, width="stretch",
-                 column_config={"Source": st.column_config.LinkColumn("Source", display_text="source"),
-                                bname: st.column_config.NumberColumn(bname, format="%.1f")})
+# Lazy: the table is built and sent only while the expander is open (opening it reruns the page). Closed, the page
+# ships no grid: at 100k models that is up to 5,000 rows, and the grid's JavaScript (~1.5 MB) would be parsed while
+# the chart above is being drawn (issue 8: time to first chart).
+scores_box = st.expander(f"The {n_points:,} plotted scores, with sources", icon=":material/table:",
+                         key="sz_table_open", on_change="rerun")
+with scores_box:
+    if not scores_box.open:
+        st.caption("Loading the table…")  # (seen only while the run that opening it started is under way)
+    else:
+        p = data.points
+        table = pd.DataFrame({
+            "Model": p["name"], "Organization": p["organization"], "Size": p["size_text"],
+            bname: p["score"], "Setting": p["setting_label"],
+            "Reported by": p["reported_text"], "Source": p["source_url"],
+        }).sort_values(bname, ascending=not data.bench.get("higher_is_better", True), kind="stable")
+        if n_points > MAX_TABLE_ROWS:
+            # The grid ships every row to the browser: tens of thousands of rows cost seconds and megabytes per
+            # rerun and help nobody scrolling. The download (built only when clicked) has every plotted score.
+            st.caption(f"Showing the {MAX_TABLE_ROWS:,} best {bname} scores of {n_points:,}; "
+                       "the download below has all of them.")
+            st.download_button(f"Download all {n_points:,} plotted scores (CSV)",
+                               data=lambda: table.to_csv(index=False), file_name=f"size-vs-score_{bench}-{size}.csv",
+                               mime="text/csv", key="sz_table_csv", on_click="ignore", type="tertiary",
+                               icon=":material/download:")
+        st.dataframe(table.head(MAX_TABLE_ROWS), hide_index=True, width="stretch",
+                     column_config={"Source": st.column_config.LinkColumn("Source", display_text="source"),
+                                    bname: st.column_config.NumberColumn(bname, format="%.1f")})
