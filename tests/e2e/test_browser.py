@@ -122,3 +122,14 @@ def test_deep_link_on_a_fresh_server_runs_inside_the_app_frame(browser, path, he
         page.close()
     finally:
         stop(proc)
+
+
+def test_size_scores_table_is_built_when_its_expander_opens(page: Page, app_url, console_errors):
+    """The table under Size vs score is lazy: no grid while the chart loads; opening the expander shows it."""
+    page.goto(app_url + "/size")
+    wait_ready(page)
+    expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_attached(timeout=30_000)
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    page.get_by_text("plotted scores, with sources").click()
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=30_000)
+    assert_clean(page, console_errors)
