@@ -68,11 +68,23 @@ def figure_spec(fig: go.Figure) -> dict:
 
 def figure_from_dict(spec: dict) -> go.Figure:
     """A figure from a dict that came from a validated figure: skip Plotly's second validation pass (~25 ms a
-    figure); fall back to a validated build if this Plotly lacks the switch."""
+    figure); fall back to a validated build if this Plotly lacks the switch.
+
+    Animation frames (the Timeline's Replay: ~30 frames of ~13 traces) are validated by Plotly even then, which
+    made them most of a memoised Timeline's rebuild. They are made unvalidated too and handed to the figure as
+    they are: enough for drawing and exporting it (to_dict/to_json give the same JSON, tested), which is all the
+    pages do with a memoised figure; reading `fig.frames[i].data` back would need validated frames."""
+    frames = spec.get("frames")
     try:
-        return go.Figure(spec, _validate=False)
+        fig = go.Figure({k: v for k, v in spec.items() if k != "frames"}, _validate=False)
     except TypeError:
         return go.Figure(spec)
+    if frames:
+        try:
+            fig._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
+        except (AttributeError, TypeError, ValueError):  # another Plotly: frames the validated way
+            fig.frames = frames
+    return fig
 
 
 # What `_build` just built, for the run that built it: that run uses the live objects and skips rebuilding

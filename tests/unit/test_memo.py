@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pandas as pd
@@ -106,3 +107,20 @@ def test_builders_never_hand_out_shared_state():
             add_footer(fig, "footer", talk=True)
             fig.update_layout(font_size=99, title_font_color="red", margin_t=1)
             assert pio.to_json(build(talk), validate=False) == before, (name, talk)
+
+
+def test_a_figure_with_replay_frames_comes_back_from_its_stored_copy_unchanged():
+    import plotly.io as pio
+
+    from components.catalog.cache import load_frames
+    from components.charts import timeline as tl
+    from components.ui.memo import figure_from_dict, figure_spec
+    from tests.conftest import FIXTURE_CATALOG
+
+    t, _ = load_frames(str(FIXTURE_CATALOG))
+    for talk in (False, True):
+        fig = tl.releases_timeline(t.models, asof=tl.month_options(t.models)[-1], talk=talk)
+        assert len(fig.frames) > 1  # (the Replay is there to be carried over)
+        again = figure_from_dict(figure_spec(fig))
+        # (the same JSON; key order may differ: Plotly keeps the order properties were set in)
+        assert json.loads(pio.to_json(again, validate=False)) == json.loads(pio.to_json(fig, validate=False))
