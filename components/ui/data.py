@@ -16,6 +16,7 @@ from components.catalog.errors import CatalogInvalid
 from components.catalog.loader import DATA_DIR, load_catalog
 from components.charts.timeline import load_landmarks
 from components.ui.frame import ensure_app_frame
+from components.ui.sidebar import CATALOG_VERSION_ATTR
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ def consolidated(df: pd.DataFrame) -> pd.DataFrame:
 def _load(data_dir: str) -> CatalogTables:
     frames, _status = load_frames(data_dir)
     newest = frames.models["release_dt"].max()
-    return CatalogTables(models=consolidated(frames.models), scores=consolidated(frames.scores),
+    models = consolidated(frames.models)
+    models.attrs[CATALOG_VERSION_ATTR] = frames.version  # (the sidebar's filter options are worked out once per version)
+    return CatalogTables(models=models, scores=consolidated(frames.scores),
                          licenses=frames.licenses, benchmarks=frames.benchmarks, version=frames.version,
                          as_of=newest.strftime("%Y-%m-%d") if pd.notna(newest) else "",
                          summary=frames.summary)

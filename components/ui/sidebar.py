@@ -7,7 +7,6 @@ after that the widgets are, and every run writes their state back to st.query_pa
 from __future__ import annotations
 
 import threading
-import weakref
 
 import pandas as pd
 import streamlit as st
@@ -28,23 +27,28 @@ WIDGET_KEYS = {"org": "f_org", "weights": "f_weights", "tier": "f_tier", "arch":
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
-# The catalog table is one shared object per server (components/ui/data.py), never changed in place: its filter
-# options and organization names are worked out once for it, not on every run (~70 ms a run at 100k models).
-_CATALOG_OPTIONS: dict[int, tuple[weakref.ref, Options, dict[str, str]]] = {}
+# The filter options and organization names belong to the catalog, not to a run: worked out once per catalog
+# version (~70 ms a run at 100k models, twice per run before). The app's catalog table carries its version in
+# `attrs["catalog_version"]` (components/ui/data.py; pandas keeps attrs through the pages' shallow copies); a
+# table without it (tests, tools) is worked out every time, as before.
+CATALOG_VERSION_ATTR = "catalog_version"
+_CATALOG_OPTIONS: dict[str, tuple[Options, dict[str, str]]] = {}
+_CATALOG_OPTIONS_MAX = 8  # (one catalog per server; a few more only if its data changes while it runs)
 _CATALOG_OPTIONS_LOCK = threading.Lock()
 
 
 def catalog_options(models: pd.DataFrame) -> tuple[Options, dict[str, str]]:
-    """(the filter options, organization id -> name) of this models table; remembered per table object."""
-    hit = _CATALOG_OPTIONS.get(id(models))
-    if hit is not None and hit[0]() is models:  # (the same object: an id can be reused once one is gone)
-        return hit[1], hit[2]
+    """(the filter options, organization id -> name) of the catalog's models table."""
+    version = models.attrs.get(CATALOG_VERSION_ATTR)
+    if isinstance(version, str) and version in _CATALOG_OPTIONS:
+        return _CATALOG_OPTIONS[version]
     options = Options.from_frame(models)
     names = models.drop_duplicates("organization_id").set_index("organization_id")["organization"].to_dict()
-    with _CATALOG_OPTIONS_LOCK:
-        for key in [k for k, (ref, _, _) in _CATALOG_OPTIONS.items() if ref() is None]:
-            del _CATALOG_OPTIONS[key]  # (tables gone: a catalog reloaded after its data changed)
-        _CATALOG_OPTIONS[id(models)] = (weakref.ref(models), options, names)
+    if isinstance(version, str):
+        with _CATALOG_OPTIONS_LOCK:
+            if len(_CATALOG_OPTIONS) >= _CATALOG_OPTIONS_MAX:
+                _CATALOG_OPTIONS.clear()
+            _CATALOG_OPTIONS[version] = (options, names)
     return options, names
 
 

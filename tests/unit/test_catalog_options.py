@@ -1,8 +1,8 @@
-"""The sidebar's filter options are worked out once per catalog table object, and never served for another table."""
+"""The sidebar's filter options are worked out once per catalog version, and never served for another catalog."""
 
 from __future__ import annotations
 
-import gc
+import uuid
 
 import pandas as pd
 
@@ -10,13 +10,16 @@ from components.catalog import filtering
 from components.ui import sidebar
 
 
-def table(orgs, names, sizes):
-    return pd.DataFrame({"organization_id": orgs, "organization": names, "params_total_b": sizes,
-                         "release_dt": pd.to_datetime(["2024-01-15", "2024-03-01", "2025-02-10"][:len(orgs)])})
+def table(orgs, names, sizes, version=None):
+    df = pd.DataFrame({"organization_id": orgs, "organization": names, "params_total_b": sizes,
+                       "release_dt": pd.to_datetime(["2024-01-15", "2024-03-01", "2025-02-10"][:len(orgs)])})
+    if version is not None:
+        df.attrs[sidebar.CATALOG_VERSION_ATTR] = version
+    return df
 
 
-def test_options_once_per_table_object(monkeypatch):
-    calls = []
+def counting_options(monkeypatch) -> list[int]:
+    calls: list[int] = []
     real = filtering.Options.from_frame.__func__
 
     def counting(cls, df):
@@ -24,25 +27,38 @@ def test_options_once_per_table_object(monkeypatch):
         return real(cls, df)
 
     monkeypatch.setattr(filtering.Options, "from_frame", classmethod(counting))
-    a = table(["meta", "qwen", "meta"], ["Meta", "Alibaba", "Meta"], [8.0, 0.5, 70.0])
+    return calls
+
+
+def test_options_once_per_catalog_version_across_the_pages_shallow_copies(monkeypatch):
+    calls = counting_options(monkeypatch)
+    version = uuid.uuid4().hex  # (nothing cached by another test)
+    a = table(["meta", "qwen", "meta"], ["Meta", "Alibaba", "Meta"], [8.0, 0.5, 70.0], version)
     opts, names = sidebar.catalog_options(a)
-    assert opts == real(filtering.Options, a)  # the same options as computed directly
     assert opts.organizations == ("meta", "qwen") and (opts.size_min, opts.size_max) == (0.5, 70.0)
     assert opts.first_month == "2024-01" and opts.last_month == "2025-02"
     assert names == {"meta": "Meta", "qwen": "Alibaba"}
-    assert sidebar.catalog_options(a) == (opts, names) and calls == [3]  # second run: remembered
+    # Every page gets its own shallow copy of the catalog table (components/ui/data.py): still one computation.
+    assert sidebar.catalog_options(a.copy(deep=False)) == (opts, names) and calls == [3]
 
-    b = table(["x", "y"], ["X", "Y"], [1.0, 2.0])  # another table (another catalog): its own options
+    b = table(["x", "y"], ["X", "Y"], [1.0, 2.0], uuid.uuid4().hex)  # another catalog: its own options
     opts_b, names_b = sidebar.catalog_options(b)
     assert opts_b.organizations == ("x", "y") and names_b == {"x": "X", "y": "Y"} and calls == [3, 2]
 
 
-def test_a_table_that_is_gone_is_forgotten_and_never_confused_with_a_new_one():
-    a = table(["meta"], ["Meta"], [8.0])
-    sidebar.catalog_options(a)
-    del a
-    gc.collect()
-    c = table(["zeta", "eta"], ["Zeta", "Eta"], [3.0, 4.0])  # may get the freed table's id
-    assert sidebar.catalog_options(c)[0].organizations == ("eta", "zeta")
-    alive = [ref() for ref, _, _ in sidebar._CATALOG_OPTIONS.values()]
-    assert all(t is not None for t in alive)  # dead entries were dropped when c's was added
+def test_a_table_without_a_catalog_version_is_worked_out_every_time(monkeypatch):
+    calls = counting_options(monkeypatch)
+    t = table(["meta"], ["Meta"], [8.0])
+    first = sidebar.catalog_options(t)
+    t2 = table(["zeta", "eta"], ["Zeta", "Eta"], [3.0, 4.0])
+    assert sidebar.catalog_options(t2)[0].organizations == ("eta", "zeta")
+    assert sidebar.catalog_options(t) == first and calls == [1, 2, 1]
+
+
+def test_the_apps_catalog_table_carries_its_version():
+    from components.catalog.cache import load_frames
+    from components.ui.data import _load
+    from tests.conftest import DATA_DIR
+
+    tables = _load(str(DATA_DIR))
+    assert tables.models.attrs[sidebar.CATALOG_VERSION_ATTR] == tables.version == load_frames(str(DATA_DIR))[0].version
