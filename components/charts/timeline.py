@@ -550,18 +550,12 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
     xaxis = dict(title=dict(text=label("release_date")), range=[x_lo, x_hi], showgrid=True)
     if n_plain:
         xaxis["type"] = "date"  # plain traces hold epoch milliseconds: the axis must not guess "linear"
-    layout = dict(
-        title=dict(subtitle=dict(text=subtitle), yref="container", y=1 - 8 / height, yanchor="top"),
-        meta=meta, hovermode="closest",
-        legend=dict(orientation="h", yref="container", y=1 - ((150 if talk else 78) + note_h) / height,
-                    yanchor="top", xref="container", x=0.005, xanchor="left", traceorder="normal",
-                    itemsizing="constant", font=dict(size=18 if talk else 12)),
-        xaxis=xaxis,
-        yaxis=dict(title=dict(text=label(LANES[lanes])), tickvals=list(range(n_lanes)),
-                   ticktext=ticktext,
-                   range=[n_lanes - 0.5, -0.5 - band_rows * BAND_ROW - (0.4 if band_rows else 0)],
-                   showgrid=True, zeroline=False, automargin=True),
-    )
+    layout = _layout_head(subtitle, meta, height=height, note_h=note_h, talk=talk, xaxis=xaxis,
+                          yaxis=dict(title=dict(text=label(LANES[lanes])), tickvals=list(range(n_lanes)),
+                                     ticktext=ticktext,
+                                     range=[n_lanes - 0.5, -0.5 - band_rows * BAND_ROW - (0.4 if band_rows else 0)],
+                                     showgrid=True, zeroline=False, automargin=True),
+                          itemsizing="constant")
     if talk and lanes_merged:
         # A slide's height is fixed, so a capped chart's lanes are ~11 px apart there: labels in the slide's
         # 22 px type would overprint each other. (Views under the cap keep the slide's type.)
@@ -571,6 +565,19 @@ def releases_timeline(df: pd.DataFrame, *, lanes: str = "org", color_by: str = "
         layout.update(_replay_controls(frame_months, gl=gl, talk=talk, plot_h=height - top - bottom))
     return _assemble(data, layout, _replay_frames(data_traces, frame_months), title=title, talk=talk, dark=dark,
                      height=height, margin=dict(t=top, b=bottom, r=20))
+
+
+def _layout_head(subtitle: str, meta: dict, *, height: int, note_h: int, talk: bool, xaxis: dict, yaxis: dict,
+                 itemsizing: str | None = None) -> dict:
+    """The layout both timeline charts share: subtitle at the top, legend in a row under it (lower by `note_h`
+    when the subtitle has extra note lines), closest-point hover, and the chart's own axes."""
+    legend = dict(orientation="h", yref="container", y=1 - ((150 if talk else 78) + note_h) / height,
+                  yanchor="top", xref="container", x=0.005, xanchor="left", traceorder="normal")
+    if itemsizing:
+        legend["itemsizing"] = itemsizing
+    legend["font"] = dict(size=18 if talk else 12)
+    return dict(title=dict(subtitle=dict(text=subtitle), yref="container", y=1 - 8 / height, yanchor="top"),
+                meta=meta, hovermode="closest", legend=legend, xaxis=xaxis, yaxis=yaxis)
 
 
 def _assemble(data: list, layout: dict, frames: list | None = None, *, title: str, talk: bool, dark: bool,
@@ -1084,13 +1091,8 @@ def frontier_view(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str, *,
         xaxis["range"] = [first.to_period("M").to_timestamp() - pd.Timedelta(days=20), until + pd.Timedelta(days=10)]
     if n_plain:
         xaxis["type"] = "date"  # plain traces hold epoch milliseconds: the axis must not guess "linear"
-    layout = dict(
-        title=dict(subtitle=dict(text=subtitle), yref="container", y=1 - 8 / height, yanchor="top"),
-        meta=meta, hovermode="closest",
-        legend=dict(orientation="h", yref="container", y=1 - ((150 if talk else 78) + note_h) / height,
-                    yanchor="top", xref="container", x=0.005, xanchor="left", traceorder="normal",
-                    font=dict(size=18 if talk else 12)),
-        xaxis=xaxis, yaxis=dict(title=dict(text=name + (f" ({unit})" if unit else ""))))
+    layout = _layout_head(subtitle, meta, height=height, note_h=note_h, talk=talk, xaxis=xaxis,
+                          yaxis=dict(title=dict(text=name + (f" ({unit})" if unit else ""))))
     if annotations:
         layout["annotations"] = annotations
     fig = _assemble(data, layout, title=title, talk=talk, dark=dark, height=height,
